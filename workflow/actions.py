@@ -1,0 +1,40 @@
+"""The transitions a person can take, as the UI names them, and which need a written reason."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    label: str
+    needs_comment: bool = False
+    comment_label: str = ""
+
+
+ACTIONS = {
+    a.name: a
+    for a in [
+        Action("submit", _("Submit")),
+        Action("withdraw", _("Withdraw"), comment_label=_("Reason (optional)")),
+        Action("accept", _("Accept as complete")),
+        Action(
+            "return_incomplete",
+            _("Return as incomplete"),
+            needs_comment=True,
+            comment_label=_("What is missing"),
+        ),
+        Action("pass_review", _("Record that the council passed it")),
+        Action(
+            "request_revision",
+            _("Request revision"),
+            needs_comment=True,
+            comment_label=_("What must be revised"),
+        ),
+        Action("complete_appraisal", _("Complete appraisal")),
+        Action("approve", _("Approve")),
+        Action("reject", _("Reject"), needs_comment=True, comment_label=_("Reasons")),
+        Action("archive", _("Archive")),
+    ]
+}

@@ -1,0 +1,10 @@
+from django.dispatch import Signal
+
+# Both are sent inside the transaction that made the change, so receivers (the search outbox,
+# document freezing) commit or roll back with it.
+
+# A dossier was created, edited or transitioned: `dossier=`.
+dossier_changed = Signal()
+
+# A dossier took a transition: `dossier=`, `action=`, `from_state=`, `to_state=`, `actor=`.
+dossier_transitioned = Signal()

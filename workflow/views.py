@@ -1,0 +1,122 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .actions import ACTIONS
+from .errors import WorkflowError
+from .forms import DossierEditForm, DossierForm, TransitionForm
+from .roles import ROLE_LABELS, roles_of
+from .states import DossierKind, Stage
+
+
+@login_required
+def home(request):
+    roles = roles_of(request.user)
+    overdue = None
+    if roles & {"secretary", "approver"}:
+        overdue = selectors.overdue_dossiers(request.user, timezone.localdate())
+    return render(
+        request,
+        "workflow/home.html",
+        {
+            "roles": [ROLE_LABELS[r] for r in sorted(roles)],
+            "sections": selectors.home_sections(request.user),
+            "overdue": overdue,
+            "can_create": selectors.may_create_dossier(request.user),
+        },
+    )
+
+
+@login_required
+def dossier_list(request):
+    dossiers = selectors.dossiers_visible_to(request.user)
+    stage = request.GET.get("stage", "")
+    kind = request.GET.get("kind", "")
+    if stage in Stage.values:
+        dossiers = dossiers.filter(state=stage)
+    if kind in DossierKind.values:
+        dossiers = dossiers.filter(kind=kind)
+    page = Paginator(dossiers, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "workflow/dossier_list.html",
+        {
+            "page": page,
+            "stages": Stage.choices,
+            "kinds": DossierKind.choices,
+            "stage": stage,
+            "kind": kind,
+        },
+    )
+
+
+@login_required
+def dossier_create(request):
+    if not selectors.may_create_dossier(request.user):
+        messages.error(request, _("Only a drafter of an agency can create a dossier."))
+        return redirect("workflow:home")
+    form = DossierForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dossier = services.create_dossier(user=request.user, **form.cleaned_data)
+        except WorkflowError as error:
+            form.add_error(None, error.message)
+        else:
+            return redirect("workflow:dossier", pk=dossier.pk)
+    return render(request, "workflow/dossier_form.html", {"form": form})
+
+
+@login_required
+def dossier_edit(request, pk):
+    dossier = selectors.dossier_for(request.user, pk)
+    if not selectors.may_edit_dossier(request.user, dossier):
+        messages.error(request, _("You cannot edit this dossier at its current stage."))
+        return redirect("workflow:dossier", pk=pk)
+    initial = {"title": dossier.title, "program": dossier.program, "summary": dossier.summary}
+    form = DossierEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_dossier(user=request.user, dossier_id=pk, **form.cleaned_data)
+        except WorkflowError as error:
+            form.add_error(None, error.message)
+        else:
+            return redirect("workflow:dossier", pk=pk)
+    return render(request, "workflow/dossier_form.html", {"form": form, "dossier": dossier})
+
+
+@login_required
+def dossier_detail(request, pk):
+    dossier = selectors.dossier_for(request.user, pk)
+    actions = [ACTIONS[name] for name in selectors.available_actions(request.user, dossier)]
+    return render(
+        request,
+        "workflow/dossier_detail.html",
+        {
+            "dossier": dossier,
+            "actions": actions,
+            "history": selectors.history_of(dossier),
+            "may_edit": selectors.may_edit_dossier(request.user, dossier),
+        },
+    )
+
+
+@login_required
+@require_POST
+def dossier_transition(request, pk, action):
+    dossier = selectors.dossier_for(request.user, pk)
+    form = TransitionForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    try:
+        services.transition_dossier(
+            dossier_id=dossier.pk, action=action, user=request.user, comment=comment
+        )
+    except WorkflowError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Done: %(action)s.") % {"action": ACTIONS[action].label})
+    return redirect("workflow:dossier", pk=pk)

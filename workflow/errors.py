@@ -17,3 +17,7 @@ class NotPermitted(WorkflowError):
 
 class InvalidInput(WorkflowError):
     pass
+
+
+class VoteClosed(WorkflowError):
+    pass

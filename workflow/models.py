@@ -4,8 +4,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
+from viewflow.workflow.models import Process
 
-from . import decisions, permissions
+from . import decisions, permissions, policies
 from .states import (
     EDITABLE_STAGES,
     KINDS_WITH_APPRAISAL,
@@ -322,3 +323,196 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("The audit trail cannot be edited."))
+
+
+class Seat(models.TextChoices):
+    """The seats of a review round."""
+
+    CHAIR = "chair", _("Chair")
+    MEMBER = "member", _("Member")
+    SECRETARY = "secretary", _("Secretary")
+
+
+class VoteChoice(models.TextChoices):
+    APPROVE = policies.APPROVE, _("Approve")
+    APPROVE_WITH_CONDITIONS = policies.APPROVE_WITH_CONDITIONS, _("Approve with conditions")
+    REJECT = policies.REJECT, _("Reject")
+    ABSTAIN = policies.ABSTAIN, _("Abstain")
+    RECUSE = policies.RECUSE, _("Recuse (conflict of interest)")
+
+
+class RoundResult(models.TextChoices):
+    PASSED = "passed", _("Passed")
+    REVISION = "revision", _("Revision requested")
+    ABANDONED = "abandoned", _("Abandoned: the dossier left the stage")
+
+
+class Round(models.Model):
+    """A council vote on one stage of a dossier: opened by the secretary, closed by the tally."""
+
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.PROTECT, related_name="rounds", verbose_name=_("dossier")
+    )
+    stage = models.CharField(_("stage decided"), max_length=30, choices=Stage)
+    number = models.PositiveSmallIntegerField(_("round"))
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("opened by"),
+    )
+    opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
+    due_on = models.DateField(_("due on"))
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    result = models.CharField(_("result"), max_length=20, choices=RoundResult, blank=True)
+    # The tally as policies.Outcome counted it, kept as it was on the day.
+    outcome = models.JSONField(_("tally"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["dossier", "number"]
+        verbose_name = _("review round")
+        verbose_name_plural = _("review rounds")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier"],
+                condition=models.Q(closed_at__isnull=True),
+                name="one_open_round_per_dossier",
+            ),
+            models.UniqueConstraint(fields=["dossier", "number"], name="unique_round_number"),
+        ]
+        indexes = [models.Index(fields=["closed_at", "due_on"])]
+
+    def __str__(self):
+        return f"{self.dossier} — {self.number}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class RoundSeat(models.Model):
+    round = models.ForeignKey(
+        Round, on_delete=models.CASCADE, related_name="seats", verbose_name=_("round")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="round_seats",
+        verbose_name=_("person"),
+    )
+    role = models.CharField(_("seat"), max_length=20, choices=Seat)
+
+    class Meta:
+        ordering = ["round", "role", "id"]
+        verbose_name = _("council seat")
+        verbose_name_plural = _("council seats")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "user"], name="one_seat_per_person")
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()})"
+
+    @property
+    def votes(self) -> bool:
+        return self.role != Seat.SECRETARY
+
+
+class Vote(models.Model):
+    """A member's choice in a round. Never edited: a correction is a new row superseding it."""
+
+    round = models.ForeignKey(
+        Round, on_delete=models.PROTECT, related_name="votes", verbose_name=_("round")
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("member"),
+    )
+    choice = models.CharField(_("vote"), max_length=30, choices=VoteChoice)
+    comment = models.TextField(_("comment"), blank=True)
+    conditions = models.TextField(_("conditions or reasons"), blank=True)
+    conflict = models.TextField(_("declared conflict of interest"), blank=True)
+    cast_at = models.DateTimeField(_("cast at"), default=timezone.now)
+    # One-to-one: a vote is corrected at most once, so a member's current vote is unique.
+    supersedes = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="correction",
+        verbose_name=_("corrects"),
+    )
+
+    class Meta:
+        ordering = ["round", "cast_at", "id"]
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "member"],
+                condition=models.Q(supersedes__isnull=True),
+                name="one_first_vote_per_member",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.member}: {self.get_choice_display()}"
+
+
+class Recommendation(models.TextChoices):
+    APPROVE = "approve", _("Approve")
+    REVISE = "revise", _("Revise")
+    REJECT = "reject", _("Reject")
+
+
+class Appraisal(models.Model):
+    """The appraiser's findings on a report or project (Law on Public Investment)."""
+
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.PROTECT, related_name="appraisals", verbose_name=_("dossier")
+    )
+    appraiser = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("appraiser"),
+    )
+    legal_basis = models.TextField(_("legal basis"))
+    necessity = models.TextField(_("necessity"))
+    technical_solution = models.TextField(_("technical solution"))
+    information_security = models.TextField(_("information security"))
+    budget = models.TextField(_("budget"))
+    schedule = models.TextField(_("schedule"))
+    recommendation = models.CharField(_("recommendation"), max_length=20, choices=Recommendation)
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    FINDINGS = (
+        "legal_basis",
+        "necessity",
+        "technical_solution",
+        "information_security",
+        "budget",
+        "schedule",
+    )
+
+    class Meta:
+        ordering = ["dossier", "created_at", "id"]
+        verbose_name = _("appraisal")
+        verbose_name_plural = _("appraisals")
+
+    def __str__(self):
+        return f"{self.dossier} — {self.get_recommendation_display()}"
+
+
+class DossierProcess(Process):
+    """The viewflow process that carries one dossier through its stages (workflow/flows.py)."""
+
+    dossier = models.OneToOneField(
+        Dossier, on_delete=models.PROTECT, related_name="process", verbose_name=_("dossier")
+    )
+
+    class Meta:
+        verbose_name = _("dossier process")
+        verbose_name_plural = _("dossier processes")

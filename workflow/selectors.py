@@ -104,3 +104,11 @@ def home_sections(user) -> list[tuple[str, QuerySet[Dossier]]]:
                 (heading, visible.filter(state__in=stages).order_by("stage_due_on", "id"))
             )
     return sections
+
+
+def council_stages(kind: str) -> frozenset[str]:
+    """The stages a council votes on: council review, and appraisal when the policy says so."""
+    stages = {Stage.COUNCIL_REVIEW}
+    if policy_for(kind).appraisal_by_council:
+        stages.add(Stage.APPRAISAL)
+    return frozenset(stages)

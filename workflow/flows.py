@@ -1,0 +1,116 @@
+"""The dossier's process as viewflow sees it: one task per stage, routed by the FSM state.
+
+The FSM on Dossier (models.py) is the one source of truth and the guard: a transition is taken
+only through services.transition_dossier, which then, in the same transaction, calls
+`follow_dossier` to finish the current stage task and let the flow open the next one. So the
+process never runs ahead of the dossier, and a failed transition rolls both back together.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from viewflow import this
+from viewflow.workflow import flow, lock
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from . import roles
+from .models import Dossier, DossierProcess
+from .states import Stage
+
+
+class StageTask(flow.Handle):
+    """Waits while the dossier is at `stage`; `role` says whose queue it sits in."""
+
+    def __init__(self, stage, role, **kwargs):
+        super().__init__(**kwargs)
+        self.stage = stage
+        self.role = role
+
+
+def _at(stage):
+    return lambda activation: activation.process.dossier.state == stage
+
+
+class DossierFlow(flow.Flow):
+    process_class = DossierProcess
+    # Services lock the dossier row first; the process row lock keeps viewflow's own invariant.
+    lock_impl = lock.select_for_update_lock
+    process_title = _("Dossier review and approval")
+
+    start = flow.StartHandle(this.start_process).Next(this.follow_stage)
+
+    follow_stage = (
+        flow.Switch()
+        .Case(this.drafting, _at(Stage.DRAFT))
+        .Case(this.completeness_check, _at(Stage.SUBMITTED))
+        .Case(this.council_review, _at(Stage.COUNCIL_REVIEW))
+        .Case(this.revision, _at(Stage.REVISION_REQUESTED))
+        .Case(this.appraisal, _at(Stage.APPRAISAL))
+        .Case(this.approval, _at(Stage.AWAITING_APPROVAL))
+        .Case(this.archiving, lambda a: a.process.dossier.state in (Stage.APPROVED, Stage.REJECTED))
+        .Default(this.end)  # archived or withdrawn
+    )
+
+    drafting = StageTask(Stage.DRAFT, roles.DRAFTER, task_title=_("Draft and submit")).Next(
+        this.follow_stage
+    )
+    completeness_check = StageTask(
+        Stage.SUBMITTED, roles.SECRETARY, task_title=_("Check for completeness")
+    ).Next(this.follow_stage)
+    # Completed when close_round takes pass_review or request_revision on the council's tally.
+    council_review = StageTask(
+        Stage.COUNCIL_REVIEW, roles.SECRETARY, task_title=_("Council review")
+    ).Next(this.follow_stage)
+    revision = StageTask(
+        Stage.REVISION_REQUESTED, roles.DRAFTER, task_title=_("Revise and resubmit")
+    ).Next(this.follow_stage)
+    appraisal = StageTask(Stage.APPRAISAL, roles.APPRAISER, task_title=_("Appraise")).Next(
+        this.follow_stage
+    )
+    approval = StageTask(
+        Stage.AWAITING_APPROVAL, roles.APPROVER, task_title=_("Approve or reject")
+    ).Next(this.follow_stage)
+    archiving = StageTask(Stage.APPROVED, roles.CLERK, task_title=_("Archive the decision")).Next(
+        this.follow_stage
+    )
+
+    end = flow.End()
+
+    def start_process(self, activation, dossier):
+        activation.process.dossier = dossier
+        activation.process.artifact = dossier
+        return activation.process
+
+
+STAGE_TASKS = [node for node in DossierFlow.instance.nodes() if isinstance(node, StageTask)]
+
+
+def active_task(dossier: Dossier) -> Task | None:
+    """The stage task waiting on this dossier, if its process is still running."""
+    return (
+        Task.objects.filter(process__dossierprocess__dossier=dossier, status=STATUS.NEW)
+        .exclude(flow_task_type="END")
+        .select_related("process")
+        .order_by("-created", "-id")
+        .first()
+    )
+
+
+def follow_dossier(dossier: Dossier) -> Task | None:
+    """After a transition: finish the current stage task so the flow opens the next one.
+
+    Must run in the transaction that took the transition (services.transition_dossier).
+    A dossier created before the flow existed, or placed at a stage by hand, gets its process
+    started here, at its current stage.
+    """
+    if not DossierProcess.objects.filter(dossier=dossier).exists():
+        DossierFlow.start.run(dossier=dossier)
+        return active_task(dossier)
+    task = active_task(dossier)
+    if task is not None and task.flow_task.stage != stage_of_task(dossier.state):
+        task.flow_task.run(task)
+    return active_task(dossier)
+
+
+def stage_of_task(state: str) -> str:
+    # A rejected dossier waits for archiving in the same task as an approved one.
+    return Stage.APPROVED if state == Stage.REJECTED else state

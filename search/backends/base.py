@@ -1,0 +1,201 @@
+"""The one interface every search backend implements, and the values that cross it.
+
+An indexed entry is a flat record: the dossier itself (its title and summary) or one of its
+documents, with the dossier's metadata copied in so that filters, facets and the permission
+filter are answered by the engine in the same query that ranks the hits.
+"""
+
+import datetime
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from ..normalization import clean_text, decision_key, fold_text
+from ..query import Query
+
+# What an entry is: the dossier's own record, or a kind of document.
+DOC_TYPES = (
+    "dossier",
+    "main",
+    "annex",
+    "minutes",
+    "revision_letter",
+    "appraisal_report",
+    "decision",
+)
+FACETS = ("agency", "kind", "stage", "year", "doc_type")
+SORTS = ("relevance", "date")
+MAX_PER_PAGE = 100
+# Deep pages cost every engine more than they are worth to a reader.
+MAX_RESULT_WINDOW = 10_000
+
+
+@dataclass(frozen=True)
+class Entry:
+    key: str  # "dossier:12" or "version:34": unique across the index
+    dossier_id: int
+    agency_id: int
+    agency_name: str
+    kind: str
+    stage: str
+    doc_type: str
+    title: str
+    text: str
+    date: datetime.date | None = None
+    decision_number: str = ""
+
+    @classmethod
+    def build(cls, **values) -> "Entry":
+        """An entry with its texts cleaned (normalization.clean_text), as backends store them."""
+        values["title"] = clean_text(values.get("title"))
+        values["text"] = clean_text(values.get("text"))
+        values["decision_number"] = clean_text(values.get("decision_number")).strip()
+        when = values.get("date")
+        if isinstance(when, datetime.datetime):
+            values["date"] = when.date()
+        return cls(**values)
+
+    @property
+    def year(self) -> int | None:
+        return self.date.year if self.date else None
+
+    @cached_property
+    def title_folded(self) -> str:
+        return fold_text(self.title)
+
+    @cached_property
+    def text_folded(self) -> str:
+        return fold_text(self.text)
+
+    @property
+    def decision_key(self) -> str:
+        return decision_key(self.decision_number)
+
+
+@dataclass(frozen=True)
+class Filters:
+    agency_ids: tuple[int, ...] = ()
+    kinds: tuple[str, ...] = ()
+    stages: tuple[str, ...] = ()
+    doc_types: tuple[str, ...] = ()
+    decision_number: str = ""
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+
+    @property
+    def decision_key(self) -> str:
+        return decision_key(self.decision_number)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (
+            self.agency_ids or self.kinds or self.stages or self.doc_types or self.decision_key
+            or self.date_from or self.date_to
+        )
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    query: Query
+    filters: Filters = field(default_factory=Filters)
+    # The agencies the searching user may see; None means all. The backend filters on it inside
+    # the query, so totals, facets and pages only ever count what the user may see.
+    visible_agency_ids: frozenset[int] | None = frozenset()
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 20
+    facets: bool = True
+    highlight: bool = True
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.per_page
+
+
+@dataclass
+class Hit:
+    entry: Entry
+    score: float | None = None
+    title: list = field(default_factory=list)  # a highlight.Snippet of the title
+    snippets: list = field(default_factory=list)  # highlight.Snippets of the text
+
+
+@dataclass
+class FacetValue:
+    value: str | int
+    count: int
+    label: str = ""
+
+
+@dataclass
+class SearchResult:
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]]
+    page: int = 1
+    per_page: int = 20
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-min(self.total, MAX_RESULT_WINDOW) // self.per_page))
+
+
+@dataclass
+class Health:
+    backend: str
+    ok: bool
+    detail: str
+    entries: int | None = None
+
+
+class SearchUnavailable(Exception):
+    """The engine cannot be reached or refused the request; the caller may retry later."""
+
+
+class Backend:
+    name = "base"
+
+    def index(self, entries: Iterable[Entry]) -> int:
+        """Add or replace entries (by key); returns how many were written."""
+        raise NotImplementedError
+
+    def delete(self, keys: Iterable[str]) -> None:
+        raise NotImplementedError
+
+    def replace_dossier(self, dossier_id: int, entries: list[Entry]) -> None:
+        """Make the entries of one dossier exactly these (none: the dossier is gone)."""
+        raise NotImplementedError
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        raise NotImplementedError
+
+    def health(self) -> Health:
+        raise NotImplementedError
+
+    def clear(self) -> None:
+        """Remove every entry (and create the index if the engine needs one)."""
+        raise NotImplementedError
+
+    def rebuild(self, entries: Iterator[Entry], *, progress=None, batch_size: int = 500) -> int:
+        """Replace the whole index with these entries; progress(n) is called after each batch."""
+        self.clear()
+        return self._index_batches(entries, progress=progress, batch_size=batch_size)
+
+    def refresh(self) -> None:
+        """Make everything written so far visible to searches (a no-op where it already is)."""
+
+    def _index_batches(self, entries, *, progress, batch_size) -> int:
+        done = 0
+        batch: list[Entry] = []
+        for entry in entries:
+            batch.append(entry)
+            if len(batch) >= batch_size:
+                done += self.index(batch)
+                batch = []
+                if progress:
+                    progress(done)
+        if batch:
+            done += self.index(batch)
+            if progress:
+                progress(done)
+        return done

@@ -1,0 +1,423 @@
+"""The default backend: the database's own full-text index, no server to run.
+
+SQLite: an FTS5 table (migration 0002) over the folded title and text, ranked by bm25, joined to
+search_entry for the filters and facets. PostgreSQL: a `simple` tsvector column with a GIN index,
+ranked by ts_rank. Both take the folded text from search.normalization, so they match exactly
+what the Elasticsearch backend matches.
+
+Why it is quick on SQLite (see docs/search.md for the measurements):
+- the FTS table is contentless: it holds the index only, the original text lives in
+  search_entry_text and is read for the one page of hits being shown;
+- `ORDER BY rank LIMIT k` on the FTS table lets FTS5 rank inside the virtual table and SQLite stop
+  after k rows, instead of joining every match before sorting;
+- snippets are cut in Python from the page's hits only (search.highlight), not by snippet() over
+  every match;
+- totals and facets come from one GROUP BY over the small metadata rows, without ranking;
+- the index is merged into one segment after a rebuild ('optimize').
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+
+from django.db import transaction
+
+from ..highlight import mark, snippets
+from ..query import Clause, Query
+from .base import (
+    FACETS,
+    MAX_RESULT_WINDOW,
+    Backend,
+    Entry,
+    FacetValue,
+    Filters,
+    Health,
+    Hit,
+    SearchRequest,
+    SearchResult,
+)
+
+_COLUMNS = (
+    "key, dossier_id, agency_id, agency_name, kind, stage, doc_type, year, date, "
+    "decision_key, decision_number, title"
+)
+_SELECT = (
+    "e.id, e.key, e.dossier_id, e.agency_id, e.agency_name, e.kind, e.stage, e.doc_type, e.date, "
+    "e.decision_number, e.title"
+)
+
+
+def _row(entry: Entry) -> tuple:
+    return (
+        entry.key, entry.dossier_id, entry.agency_id, entry.agency_name, entry.kind,
+        entry.stage, entry.doc_type, entry.year, entry.date, entry.decision_key,
+        entry.decision_number, entry.title,
+    )
+
+
+def _date(value) -> datetime.date | None:
+    if value is None or isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(value)
+
+
+class DatabaseBackend(Backend):
+    name = "database"
+
+    def __init__(self, using: str = "default"):
+        self.using = using
+
+    @property
+    def connection(self):
+        from django.db import connections
+
+        return connections[self.using]
+
+    @property
+    def vendor(self) -> str:
+        return self.connection.vendor
+
+    # -- writing --------------------------------------------------------------------------------
+
+    def index(self, entries: Iterable[Entry]) -> int:
+        entries = list({e.key: e for e in entries}.values())
+        if not entries:
+            return 0
+        with transaction.atomic(using=self.using), self.connection.cursor() as cursor:
+            existing = self._existing(cursor, [e.key for e in entries])
+            for entry in entries:
+                old = existing.get(entry.key)
+                if old is None:
+                    self._insert(cursor, entry)
+                else:
+                    self._update(cursor, old, entry)
+        return len(entries)
+
+    def delete(self, keys: Iterable[str]) -> None:
+        keys = list(keys)
+        if not keys:
+            return
+        with transaction.atomic(using=self.using), self.connection.cursor() as cursor:
+            self._delete_rows(cursor, self._existing(cursor, keys).values())
+
+    def replace_dossier(self, dossier_id: int, entries: list[Entry]) -> None:
+        keep = {e.key for e in entries}
+        with transaction.atomic(using=self.using):
+            with self.connection.cursor() as cursor:
+                cursor.execute("SELECT key FROM search_entry WHERE dossier_id = %s", [dossier_id])
+                gone = [key for (key,) in cursor.fetchall() if key not in keep]
+            self.delete(gone)
+            self.index(entries)
+
+    def clear(self) -> None:
+        with transaction.atomic(using=self.using), self.connection.cursor() as cursor:
+            cursor.execute("DELETE FROM search_entry_text")
+            cursor.execute("DELETE FROM search_entry")
+            if self.vendor == "sqlite":
+                cursor.execute(
+                    "INSERT INTO search_entry_fts(search_entry_fts) VALUES('delete-all')"
+                )
+
+    def rebuild(self, entries: Iterator[Entry], *, progress=None, batch_size: int = 2000) -> int:
+        """Empty the index and insert every entry, skipping the per-entry existence checks."""
+        self.clear()
+        done = 0
+        batch: list[Entry] = []
+
+        def flush():
+            nonlocal done
+            with transaction.atomic(using=self.using), self.connection.cursor() as cursor:
+                for entry in batch:
+                    self._insert(cursor, entry)
+            done += len(batch)
+            batch.clear()
+            if progress:
+                progress(done)
+
+        for entry in entries:
+            batch.append(entry)
+            if len(batch) >= batch_size:
+                flush()
+        if batch:
+            flush()
+        self.optimize()
+        return done
+
+    def optimize(self) -> None:
+        with self.connection.cursor() as cursor:
+            if self.vendor == "sqlite":
+                # Merge the index into a single segment: each query then reads one doclist a term.
+                cursor.execute("INSERT INTO search_entry_fts(search_entry_fts) VALUES('optimize')")
+            elif self.vendor == "postgresql":
+                cursor.execute("ANALYZE search_entry")
+
+    def _existing(self, cursor, keys) -> dict[str, tuple]:
+        found = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"SELECT e.id, e.key, e.title, t.text FROM search_entry e "
+                f"LEFT JOIN search_entry_text t ON t.entry_id = e.id WHERE e.key IN ({marks})",
+                chunk,
+            )
+            for row in cursor.fetchall():
+                found[row[1]] = row
+        return found
+
+    def _insert(self, cursor, entry: Entry) -> None:
+        cursor.execute(
+            f"INSERT INTO search_entry ({_COLUMNS}) VALUES "
+            f"(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)" + self._returning(),
+            _row(entry),
+        )
+        entry_id = self._inserted_id(cursor)
+        cursor.execute(
+            "INSERT INTO search_entry_text (entry_id, text) VALUES (%s, %s)", [entry_id, entry.text]
+        )
+        self._index_text(cursor, entry_id, entry)
+
+    def _update(self, cursor, old: tuple, entry: Entry) -> None:
+        entry_id, _key, old_title, old_text = old
+        cursor.execute(
+            "UPDATE search_entry SET dossier_id = %s, agency_id = %s, agency_name = %s, kind = %s, "
+            "stage = %s, doc_type = %s, year = %s, date = %s, decision_key = %s, "
+            "decision_number = %s, title = %s WHERE id = %s",
+            [*_row(entry)[1:], entry_id],
+        )
+        # A transition changes only metadata: the text index is left alone when the text is the
+        # same, which keeps the outbox cheap.
+        if old_title == entry.title and (old_text or "") == entry.text:
+            return
+        cursor.execute("UPDATE search_entry_text SET text = %s WHERE entry_id = %s",
+                       [entry.text, entry_id])
+        if self.vendor == "sqlite":
+            self._unindex_text(cursor, entry_id, old_title, old_text or "")
+        self._index_text(cursor, entry_id, entry)
+
+    def _delete_rows(self, cursor, rows) -> None:
+        for entry_id, _key, title, text in rows:
+            if self.vendor == "sqlite":
+                self._unindex_text(cursor, entry_id, title, text or "")
+            cursor.execute("DELETE FROM search_entry_text WHERE entry_id = %s", [entry_id])
+            cursor.execute("DELETE FROM search_entry WHERE id = %s", [entry_id])
+
+    def _returning(self) -> str:
+        return " RETURNING id" if self.vendor == "postgresql" else ""
+
+    def _inserted_id(self, cursor) -> int:
+        if self.vendor == "postgresql":
+            return cursor.fetchone()[0]
+        return cursor.lastrowid
+
+    def _index_text(self, cursor, entry_id: int, entry: Entry) -> None:
+        if self.vendor == "sqlite":
+            cursor.execute(
+                "INSERT INTO search_entry_fts (rowid, title, text) VALUES (%s, %s, %s)",
+                [entry_id, entry.title_folded, entry.text_folded],
+            )
+        else:
+            # ts_delete of a leading filler word leaves a one-position gap between title and text,
+            # so a phrase never matches across the two (as on the other engines, which keep them
+            # in separate fields).
+            cursor.execute(
+                "UPDATE search_entry SET document = "
+                "setweight(to_tsvector('simple', %s), 'A') || "
+                "setweight(ts_delete(to_tsvector('simple', 'zzgap ' || %s), 'zzgap'), 'B') "
+                "WHERE id = %s",
+                [entry.title_folded, entry.text_folded, entry_id],
+            )
+
+    def _unindex_text(self, cursor, entry_id: int, title: str, text: str) -> None:
+        # A contentless FTS5 table forgets a row only when told the exact tokens it indexed; the
+        # folding is deterministic, so they are recomputed from the stored original.
+        old = Entry(key="", dossier_id=0, agency_id=0, agency_name="", kind="", stage="",
+                    doc_type="", title=title, text=text)
+        cursor.execute(
+            "INSERT INTO search_entry_fts (search_entry_fts, rowid, title, text) "
+            "VALUES ('delete', %s, %s, %s)",
+            [entry_id, old.title_folded, old.text_folded],
+        )
+
+    # -- searching ------------------------------------------------------------------------------
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        visible = request.visible_agency_ids
+        if visible is not None and not visible:
+            return SearchResult(total=0, hits=[], facets={f: [] for f in FACETS},
+                                page=request.page, per_page=request.per_page)
+        where, params = self._filters(request.filters, visible)
+        match_sql, match_params = self._match(request.query)
+        if match_sql:
+            where = [match_sql, *where]
+            params = [*match_params, *params]
+        source = self._source(request.query)
+        where_sql = " AND ".join(where) or "1=1"
+
+        with self.connection.cursor() as cursor:
+            rows = self._page(cursor, request, source, where_sql, params)
+            if request.facets:
+                total, facets = self._facets(cursor, source, where_sql, params)
+            else:
+                cursor.execute(f"SELECT count(*) FROM {source} WHERE {where_sql}", params)
+                total, facets = cursor.fetchone()[0], {}
+            texts = {}
+            if request.highlight and rows:
+                ids = [row[0] for row in rows]
+                marks = ", ".join(["%s"] * len(ids))
+                cursor.execute(
+                    f"SELECT entry_id, text FROM search_entry_text WHERE entry_id IN ({marks})", ids
+                )
+                texts = dict(cursor.fetchall())
+        hits = [self._hit(row, texts.get(row[0], ""), request) for row in rows]
+        return SearchResult(total=total, hits=hits, facets=facets,
+                            page=request.page, per_page=request.per_page)
+
+    def _source(self, query: Query) -> str:
+        if query.is_empty:
+            return "search_entry e"
+        if self.vendor == "sqlite":
+            return "search_entry_fts f JOIN search_entry e ON e.id = f.rowid"
+        return "search_entry e"
+
+    def _page(self, cursor, request, source, where_sql, params):
+        limit = max(0, min(request.per_page, MAX_RESULT_WINDOW - request.offset))
+        if limit == 0:
+            return []
+        score_params = []
+        if request.sort == "date" or request.query.is_empty:
+            order, score = "e.date DESC NULLS LAST, e.id DESC", "NULL"
+        elif self.vendor == "sqlite":
+            # FTS5's own rank (bm25 with the weights set by the migration): FTS5 sorts inside the
+            # virtual table and SQLite stops after the page.
+            order, score = "f.rank", "f.rank"
+        else:
+            order, score = "score DESC, e.id", "ts_rank(e.document, to_tsquery('simple', %s))"
+            score_params = [self._tsquery(request.query)]
+        cursor.execute(
+            f"SELECT {_SELECT}, {score} AS score FROM {source} WHERE {where_sql} "
+            f"ORDER BY {order} LIMIT %s OFFSET %s",
+            [*score_params, *params, limit, request.offset],
+        )
+        return cursor.fetchall()
+
+    def _facets(self, cursor, source, where_sql, params):
+        cursor.execute(
+            f"SELECT e.agency_id, max(e.agency_name), e.kind, e.stage, e.year, e.doc_type, "
+            f"count(*) FROM {source} WHERE {where_sql} "
+            f"GROUP BY e.agency_id, e.kind, e.stage, e.year, e.doc_type",
+            params,
+        )
+        counts = {name: defaultdict(int) for name in FACETS}
+        labels = {}
+        total = 0
+        for agency_id, agency_name, kind, stage, year, doc_type, n in cursor.fetchall():
+            total += n
+            counts["agency"][agency_id] += n
+            labels[agency_id] = agency_name
+            counts["kind"][kind] += n
+            counts["stage"][stage] += n
+            if year is not None:
+                counts["year"][year] += n
+            counts["doc_type"][doc_type] += n
+        facets = {}
+        for name, values in counts.items():
+            ordered = sorted(values.items(), key=lambda kv: (-kv[1], str(kv[0])))
+            if name == "year":
+                ordered = sorted(values.items(), key=lambda kv: -kv[0])
+            facets[name] = [
+                FacetValue(value=v, count=n, label=labels.get(v, "") if name == "agency" else "")
+                for v, n in ordered
+            ]
+        return total, facets
+
+    def _hit(self, row, text: str, request: SearchRequest) -> Hit:
+        (entry_id, key, dossier_id, agency_id, agency_name, kind, stage, doc_type, date,
+         decision_number, title, score) = row
+        entry = Entry(key=key, dossier_id=dossier_id, agency_id=agency_id, agency_name=agency_name,
+                      kind=kind, stage=stage, doc_type=doc_type, date=_date(date),
+                      decision_number=decision_number, title=title, text=text)
+        hit = Hit(entry=entry, score=-score if self.vendor == "sqlite" and score else score)
+        if request.highlight:
+            hit.title = mark(title, request.query)
+            hit.snippets = snippets(text, request.query)
+        return hit
+
+    def _filters(self, filters: Filters, visible) -> tuple[list[str], list]:
+        where, params = [], []
+
+        def any_of(column, values):
+            where.append(f"{column} IN ({', '.join(['%s'] * len(values))})")
+            params.extend(values)
+
+        if visible is not None:
+            any_of("e.agency_id", sorted(visible))
+        if filters.agency_ids:
+            any_of("e.agency_id", list(filters.agency_ids))
+        if filters.kinds:
+            any_of("e.kind", list(filters.kinds))
+        if filters.stages:
+            any_of("e.stage", list(filters.stages))
+        if filters.doc_types:
+            any_of("e.doc_type", list(filters.doc_types))
+        if filters.decision_key:
+            where.append("e.decision_key = %s")
+            params.append(filters.decision_key)
+        if filters.date_from:
+            where.append("e.date >= %s")
+            params.append(filters.date_from)
+        if filters.date_to:
+            where.append("e.date <= %s")
+            params.append(filters.date_to)
+        return where, params
+
+    def _match(self, query: Query) -> tuple[str | None, list]:
+        if query.is_empty:
+            return None, []
+        if self.vendor == "sqlite":
+            return "search_entry_fts MATCH %s", [fts5_expression(query)]
+        return "e.document @@ to_tsquery('simple', %s)", [self._tsquery(query)]
+
+    def _tsquery(self, query: Query) -> str:
+        return tsquery_expression(query)
+
+    # -- status ---------------------------------------------------------------------------------
+
+    def health(self) -> Health:
+        try:
+            with self.connection.cursor() as cursor:
+                cursor.execute("SELECT count(*) FROM search_entry")
+                count = cursor.fetchone()[0]
+                if self.vendor == "sqlite":
+                    cursor.execute("SELECT count(*) FROM search_entry_fts WHERE rowid = 0")
+        except Exception as error:  # noqa: BLE001 - any failure is what the status reports
+            return Health(self.name, False, f"{type(error).__name__}: {error}")
+        engine = {"sqlite": "SQLite FTS5", "postgresql": "PostgreSQL text search"}.get(
+            self.vendor, self.vendor
+        )
+        return Health(self.name, True, engine, entries=count)
+
+
+def _fts5_clause(clause: Clause) -> str:
+    # Tokens are letters and digits only (normalization.tokens), so quoting is all it takes to
+    # keep FTS5 from reading AND/OR/NOT/NEAR or a column name in them.
+    return '"' + " ".join(clause) + '"'
+
+
+def fts5_expression(query: Query) -> str:
+    positive = " AND ".join(
+        "(" + " OR ".join(_fts5_clause(c) for c in group) + ")" for group in query.groups
+    )
+    if query.excluded:
+        positive = f"({positive}) NOT (" + " OR ".join(map(_fts5_clause, query.excluded)) + ")"
+    return positive
+
+
+def _ts_clause(clause: Clause) -> str:
+    return "(" + " <-> ".join(f"'{token}'" for token in clause) + ")"
+
+
+def tsquery_expression(query: Query) -> str:
+    parts = ["(" + " | ".join(_ts_clause(c) for c in group) + ")" for group in query.groups]
+    parts += ["!" + _ts_clause(c) for c in query.excluded]
+    return " & ".join(parts)

@@ -1,0 +1,418 @@
+"""The Elasticsearch backend, through the official `elasticsearch` client.
+
+Mapping: the metadata as keywords and numbers for filters and facets; the original title and text
+kept in _source only (not indexed), for display and snippets; their folded forms
+(search.normalization) indexed with the built-in `standard` analyzer and left out of _source. No
+analysis plugin is needed: the folding is done before the text reaches the engine, the same way
+as for the database backend, so both match the same words.
+
+The index is reached through an alias; `rebuild` fills a new index and moves the alias to it in
+one step, so searches keep working during a reindex.
+
+Server versions: the 9.x client asks for 9-compatible responses. An 8.x server (the newest
+distribution on Maven Central, used in CI, is 8.19) refuses those, so the backend asks the server
+its version first and, on 8.x, asks for 8-compatible responses instead; nothing else differs in
+the requests it makes.
+"""
+
+import datetime
+import threading
+from collections.abc import Iterable, Iterator
+
+from elastic_transport import Urllib3HttpNode
+from elasticsearch import Elasticsearch, helpers
+from elasticsearch import exceptions as es_errors
+
+from ..highlight import mark, snippets
+from ..query import Clause, Query
+from .base import (
+    FACETS,
+    MAX_RESULT_WINDOW,
+    Backend,
+    Entry,
+    FacetValue,
+    Filters,
+    Health,
+    Hit,
+    SearchRequest,
+    SearchResult,
+    SearchUnavailable,
+)
+
+FIELDS = ["title_folded^3", "text_folded"]
+_SOURCE = [
+    "key", "dossier_id", "agency_id", "agency_name", "kind", "stage", "doc_type", "date",
+    "decision_number", "title", "text",
+]
+MAPPING = {
+    "dynamic": "strict",
+    "_source": {"excludes": ["title_folded", "text_folded"]},
+    "properties": {
+        "key": {"type": "keyword"},
+        "dossier_id": {"type": "long"},
+        "agency_id": {"type": "long"},
+        "agency_name": {"type": "keyword"},
+        "kind": {"type": "keyword"},
+        "stage": {"type": "keyword"},
+        "doc_type": {"type": "keyword"},
+        "year": {"type": "integer"},
+        "date": {"type": "date", "format": "strict_date"},
+        "decision_key": {"type": "keyword"},
+        "decision_number": {"type": "keyword", "index": False, "doc_values": False},
+        "title": {"type": "text", "index": False},
+        "text": {"type": "text", "index": False},
+        "title_folded": {"type": "text", "analyzer": "standard"},
+        "text_folded": {"type": "text", "analyzer": "standard"},
+    },
+}
+ERRORS = (es_errors.ApiError, es_errors.TransportError, ConnectionError, OSError)
+
+
+class _Compat8Node(Urllib3HttpNode):
+    """Asks an 8.x server for 8-compatible responses (see the module docstring)."""
+
+    def perform_request(self, method, target, body=None, headers=None, **kwargs):
+        if headers:
+            headers = headers.copy()
+            for name in ("accept", "content-type"):
+                if name in headers:
+                    headers[name] = headers[name].replace("compatible-with=9", "compatible-with=8")
+        return super().perform_request(method, target, body=body, headers=headers, **kwargs)
+
+
+def _document(entry: Entry) -> dict:
+    return {
+        "key": entry.key,
+        "dossier_id": entry.dossier_id,
+        "agency_id": entry.agency_id,
+        "agency_name": entry.agency_name,
+        "kind": entry.kind,
+        "stage": entry.stage,
+        "doc_type": entry.doc_type,
+        "year": entry.year,
+        "date": entry.date.isoformat() if entry.date else None,
+        "decision_key": entry.decision_key,
+        "decision_number": entry.decision_number,
+        "title": entry.title,
+        "text": entry.text,
+        "title_folded": entry.title_folded,
+        "text_folded": entry.text_folded,
+    }
+
+
+def _clause(clause: Clause) -> dict:
+    if len(clause) == 1:
+        return {"multi_match": {"query": clause[0], "fields": FIELDS}}
+    return {"multi_match": {"query": " ".join(clause), "type": "phrase", "fields": FIELDS}}
+
+
+def _any(clauses) -> dict:
+    if len(clauses) == 1:
+        return _clause(clauses[0])
+    return {"bool": {"should": [_clause(c) for c in clauses], "minimum_should_match": 1}}
+
+
+def es_query(query: Query, filters: Filters, visible) -> dict:
+    must = [_any(group) for group in query.groups] or [{"match_all": {}}]
+    must_not = [_clause(c) for c in query.excluded]
+    flt = []
+    if visible is not None:
+        flt.append({"terms": {"agency_id": sorted(visible)}})
+    if filters.agency_ids:
+        flt.append({"terms": {"agency_id": list(filters.agency_ids)}})
+    if filters.kinds:
+        flt.append({"terms": {"kind": list(filters.kinds)}})
+    if filters.stages:
+        flt.append({"terms": {"stage": list(filters.stages)}})
+    if filters.doc_types:
+        flt.append({"terms": {"doc_type": list(filters.doc_types)}})
+    if filters.decision_key:
+        flt.append({"term": {"decision_key": filters.decision_key}})
+    if filters.date_from or filters.date_to:
+        bounds = {}
+        if filters.date_from:
+            bounds["gte"] = filters.date_from.isoformat()
+        if filters.date_to:
+            bounds["lte"] = filters.date_to.isoformat()
+        flt.append({"range": {"date": bounds}})
+    return {"bool": {"must": must, "must_not": must_not, "filter": flt}}
+
+
+AGGREGATIONS = {
+    "agency": {
+        "terms": {"field": "agency_id", "size": 1000},
+        "aggs": {"name": {"terms": {"field": "agency_name", "size": 1}}},
+    },
+    "kind": {"terms": {"field": "kind", "size": 50}},
+    "stage": {"terms": {"field": "stage", "size": 50}},
+    "year": {"terms": {"field": "year", "size": 200}},
+    "doc_type": {"terms": {"field": "doc_type", "size": 50}},
+}
+
+
+class ElasticsearchBackend(Backend):
+    name = "elasticsearch"
+
+    def __init__(self, url: str, *, index_prefix: str = "dossierflow", request_timeout: float = 10,
+                 max_retries: int = 1):
+        if not url:
+            raise ValueError("ELASTICSEARCH_URL is not set")
+        self.url = url
+        self.alias = f"{index_prefix}-entries"
+        self.request_timeout = request_timeout
+        self.max_retries = max_retries
+        self._es: Elasticsearch | None = None
+        self._index_ready = False
+        self._lock = threading.Lock()
+
+    # -- connection -----------------------------------------------------------------------------
+
+    @property
+    def es(self) -> Elasticsearch:
+        """The client, made on first use once the server has said its version."""
+        if self._es is None:
+            with self._lock:
+                if self._es is None:
+                    self._es = self._connect()
+        return self._es
+
+    def _connect(self) -> Elasticsearch:
+        options = {"request_timeout": self.request_timeout, "max_retries": self.max_retries,
+                   "retry_on_timeout": False}
+        probe = Elasticsearch(self.url, **options)
+        try:
+            response = probe.transport.perform_request(
+                "GET", "/_nodes/_local/http?filter_path=nodes.*.version",
+                headers={"accept": "application/json"},
+            )
+        except ERRORS as error:
+            raise SearchUnavailable(f"Elasticsearch at {self.url}: {error}") from error
+        finally:
+            probe.close()
+        versions = [n.get("version", "") for n in (response.body or {}).get("nodes", {}).values()]
+        major = int((versions or ["9"])[0].split(".")[0] or 9)
+        if major < 9:
+            options["node_class"] = _Compat8Node
+        return Elasticsearch(self.url, **options)
+
+    def _call(self, fn, *args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except SearchUnavailable:
+            raise
+        except ERRORS as error:
+            raise SearchUnavailable(f"Elasticsearch at {self.url}: {error}") from error
+
+    def ensure_index(self) -> None:
+        if self._index_ready:
+            return
+        es = self._call(lambda: self.es)
+        if not self._call(es.indices.exists_alias, name=self.alias):
+            self._create_index(self._new_index_name(), alias=True)
+        self._index_ready = True
+
+    def _new_index_name(self) -> str:
+        return f"{self.alias}-{datetime.datetime.now(datetime.UTC):%Y%m%d%H%M%S%f}"
+
+    def _create_index(self, name: str, *, alias: bool, bulk_loading: bool = False) -> None:
+        settings = {"number_of_shards": 1, "number_of_replicas": 0,
+                    "max_result_window": MAX_RESULT_WINDOW}
+        if bulk_loading:
+            settings["refresh_interval"] = "-1"
+        body = {"settings": {"index": settings}, "mappings": MAPPING}
+        if alias:
+            body["aliases"] = {self.alias: {}}
+        self._call(self.es.indices.create, index=name, **body)
+
+    # -- writing --------------------------------------------------------------------------------
+
+    def index(self, entries: Iterable[Entry], *, index: str | None = None) -> int:
+        self.ensure_index()
+        actions = [
+            {"_op_type": "index", "_index": index or self.alias, "_id": e.key,
+             "_source": _document(e)}
+            for e in entries
+        ]
+        if not actions:
+            return 0
+        done, _errors = self._call(helpers.bulk, self.es, actions, raise_on_error=True,
+                                   chunk_size=1000, max_chunk_bytes=20 * 1024 * 1024)
+        return done
+
+    def delete(self, keys: Iterable[str]) -> None:
+        self.ensure_index()
+        actions = [{"_op_type": "delete", "_index": self.alias, "_id": k} for k in keys]
+        if actions:
+            try:
+                helpers.bulk(self.es, actions, raise_on_error=False, raise_on_exception=True)
+            except ERRORS as error:
+                raise SearchUnavailable(f"Elasticsearch at {self.url}: {error}") from error
+
+    def replace_dossier(self, dossier_id: int, entries: list[Entry]) -> None:
+        self.index(entries)
+        keep = [e.key for e in entries]
+        # The entries of this dossier that are no longer wanted. A search sees what is refreshed:
+        # refresh first, so an entry written a moment ago and gone now is found too.
+        # (Not delete_by_query: it lives in the reindex module, which a minimal distribution
+        # such as the integ-test-zip lacks.)
+        self.refresh()
+        response = self._call(
+            self.es.search,
+            index=self.alias,
+            query={"bool": {"filter": [{"term": {"dossier_id": dossier_id}}],
+                            "must_not": [{"terms": {"key": keep}}] if keep else []}},
+            _source=False,
+            size=MAX_RESULT_WINDOW,
+        ).body
+        gone = [hit["_id"] for hit in response["hits"]["hits"]]
+        if gone:
+            self.delete(gone)
+
+    def clear(self) -> None:
+        """Point the alias at a new empty index and delete the old ones."""
+        es = self._call(lambda: self.es)
+        old = []
+        if self._call(es.indices.exists_alias, name=self.alias):
+            old = list(self._call(es.indices.get_alias, name=self.alias).body)
+        new = self._new_index_name()
+        self._create_index(new, alias=False)
+        self._swap_alias(new, old)
+        self._index_ready = True
+
+    def rebuild(self, entries: Iterator[Entry], *, progress=None, batch_size: int = 1000) -> int:
+        """Fill a new index (refresh off while loading), then point the alias at it."""
+        es = self._call(lambda: self.es)
+        new = self._new_index_name()
+        self._create_index(new, alias=False, bulk_loading=True)
+        done = 0
+
+        def actions():
+            for entry in entries:
+                yield {"_op_type": "index", "_index": new, "_id": entry.key,
+                       "_source": _document(entry)}
+
+        try:
+            for _ok, _item in helpers.streaming_bulk(
+                es, actions(), chunk_size=batch_size, max_chunk_bytes=20 * 1024 * 1024,
+                raise_on_error=True,
+            ):
+                done += 1
+                if progress and done % batch_size == 0:
+                    progress(done)
+            self._call(es.indices.put_settings, index=new,
+                       settings={"index": {"refresh_interval": None}})
+            self._call(es.indices.refresh, index=new)
+            self._call(es.indices.forcemerge, index=new, max_num_segments=1)
+        except ERRORS as error:
+            self._delete_index_quietly(new)
+            raise SearchUnavailable(f"Elasticsearch at {self.url}: {error}") from error
+        old = []
+        if self._call(es.indices.exists_alias, name=self.alias):
+            old = list(self._call(es.indices.get_alias, name=self.alias).body)
+        self._swap_alias(new, old)
+        if progress:
+            progress(done)
+        self._index_ready = True
+        return done
+
+    def _swap_alias(self, new: str, old: list[str]) -> None:
+        actions = [{"add": {"index": new, "alias": self.alias}}]
+        actions += [{"remove_index": {"index": name}} for name in old]
+        self._call(self.es.indices.update_aliases, actions=actions)
+
+    def _delete_index_quietly(self, name: str) -> None:
+        try:
+            self.es.indices.delete(index=name, ignore_unavailable=True)
+        except ERRORS:
+            pass
+
+    def refresh(self) -> None:
+        self.ensure_index()
+        self._call(self.es.indices.refresh, index=self.alias)
+
+    def drop(self) -> None:
+        """Delete the alias and every index behind it (tests use their own prefix)."""
+        es = self._call(lambda: self.es)
+        self._call(es.indices.delete, index=f"{self.alias}-*", ignore_unavailable=True,
+                   allow_no_indices=True, expand_wildcards="all")
+        self._index_ready = False
+
+    # -- searching ------------------------------------------------------------------------------
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        visible = request.visible_agency_ids
+        if visible is not None and not visible:
+            return SearchResult(total=0, hits=[], facets={f: [] for f in FACETS},
+                                page=request.page, per_page=request.per_page)
+        self.ensure_index()
+        size = max(0, min(request.per_page, MAX_RESULT_WINDOW - request.offset))
+        if request.sort == "date" or request.query.is_empty:
+            sort = [{"date": {"order": "desc", "missing": "_last"}}, {"key": "desc"}]
+        else:
+            sort = ["_score", {"key": "asc"}]
+        body = {
+            "query": es_query(request.query, request.filters, visible),
+            "from": request.offset if size else 0,
+            "size": size,
+            "sort": sort,
+            "track_total_hits": True,
+            "_source": _SOURCE,
+        }
+        if request.facets:
+            body["aggs"] = AGGREGATIONS
+        response = self._call(self.es.search, index=self.alias, **body).body
+        hits = [self._hit(raw, request) for raw in response["hits"]["hits"]]
+        facets = self._facets(response.get("aggregations", {})) if request.facets else {}
+        return SearchResult(total=response["hits"]["total"]["value"], hits=hits, facets=facets,
+                            page=request.page, per_page=request.per_page)
+
+    def _hit(self, raw: dict, request: SearchRequest) -> Hit:
+        src = raw["_source"]
+        entry = Entry(
+            key=src["key"], dossier_id=src["dossier_id"], agency_id=src["agency_id"],
+            agency_name=src.get("agency_name", ""), kind=src["kind"], stage=src["stage"],
+            doc_type=src["doc_type"],
+            date=datetime.date.fromisoformat(src["date"]) if src.get("date") else None,
+            decision_number=src.get("decision_number") or "", title=src.get("title") or "",
+            text=src.get("text") or "",
+        )
+        hit = Hit(entry=entry, score=raw.get("_score"))
+        if request.highlight:
+            hit.title = mark(entry.title, request.query)
+            hit.snippets = snippets(entry.text, request.query)
+        return hit
+
+    def _facets(self, aggs: dict) -> dict[str, list[FacetValue]]:
+        facets = {}
+        for name in FACETS:
+            buckets = aggs.get(name, {}).get("buckets", [])
+            values = []
+            for b in buckets:
+                label = ""
+                if name == "agency":
+                    names = b.get("name", {}).get("buckets", [])
+                    label = names[0]["key"] if names else ""
+                values.append(FacetValue(value=b["key"], count=b["doc_count"], label=label))
+            if name == "year":
+                values.sort(key=lambda v: -v.value)
+            else:
+                values.sort(key=lambda v: (-v.count, str(v.value)))
+            facets[name] = values
+        return facets
+
+    # -- status ---------------------------------------------------------------------------------
+
+    def health(self) -> Health:
+        try:
+            es = self.es
+            cluster = es.cluster.health().body
+            count = None
+            if es.indices.exists_alias(name=self.alias):
+                count = es.count(index=self.alias).body["count"]
+        except (SearchUnavailable, *ERRORS) as error:
+            return Health(self.name, False, f"{self.url}: {error}")
+        ok = cluster.get("status") in ("green", "yellow")
+        detail = f"{self.url} cluster {cluster.get('cluster_name')} {cluster.get('status')}"
+        if count is None:
+            detail += ", no index yet (run search_reindex)"
+        return Health(self.name, ok, detail, entries=count)

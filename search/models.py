@@ -1,0 +1,72 @@
+"""The transactional outbox of index updates, and the database backend's own tables."""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class OutboxEntry(models.Model):
+    """A dossier whose index entries must be brought up to date.
+
+    Written in the same transaction as the change to the dossier or one of its documents, so an
+    update is never lost: it is deleted only once the search engine has applied it. While the
+    engine is down the rows wait, with the attempts and the last error for `search_status`.
+    """
+
+    dossier_id = models.BigIntegerField(_("dossier"), db_index=True)
+    version_id = models.BigIntegerField(_("document version"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    available_at = models.DateTimeField(_("next attempt at"), default=timezone.now, db_index=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("search index update")
+        verbose_name_plural = _("search index updates")
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"dossier {self.dossier_id} ({self.attempts})"
+
+
+class IndexEntry(models.Model):
+    """One searchable entry of the database backend (see backends.base.Entry).
+
+    Written and read only through raw SQL in backends/database.py; the full-text index beside it
+    (an FTS5 table on SQLite, a tsvector column with a GIN index on PostgreSQL) is created by the
+    migration for the database in use.
+    """
+
+    key = models.CharField(max_length=40, unique=True)
+    dossier_id = models.BigIntegerField(db_index=True)
+    agency_id = models.BigIntegerField()
+    agency_name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=30)
+    stage = models.CharField(max_length=30)
+    doc_type = models.CharField(max_length=30)
+    year = models.IntegerField(null=True)
+    date = models.DateField(null=True)
+    decision_key = models.CharField(max_length=100, blank=True, db_index=True)
+    decision_number = models.CharField(max_length=100, blank=True)
+    title = models.TextField()
+
+    class Meta:
+        db_table = "search_entry"
+
+    def __str__(self):
+        return self.key
+
+
+class IndexEntryText(models.Model):
+    """The original text of an entry, apart so that filtering and facet counting read small rows."""
+
+    entry = models.OneToOneField(
+        IndexEntry, on_delete=models.CASCADE, primary_key=True, db_column="entry_id"
+    )
+    text = models.TextField()
+
+    class Meta:
+        db_table = "search_entry_text"
+
+    def __str__(self):
+        return str(self.entry_id)

@@ -1,0 +1,66 @@
+"""Backends for the parity suite: every case runs on the database backend and on Elasticsearch.
+
+Elasticsearch needs ELASTICSEARCH_URL (`bash .ci/elasticsearch.sh` starts one and prints it).
+Without it those cases skip, saying so, except in CI (env CI set), where they fail instead.
+"""
+
+import datetime
+import os
+import uuid
+
+import pytest
+
+from search.backends.base import Entry
+
+ES_URL = os.environ.get("ELASTICSEARCH_URL", "")
+
+
+def require_elasticsearch() -> str:
+    if not ES_URL:
+        message = "needs Elasticsearch: set ELASTICSEARCH_URL (bash .ci/elasticsearch.sh prints it)"
+        if os.environ.get("CI"):
+            pytest.fail(message + "; CI must run the Elasticsearch suites")
+        pytest.skip(message)
+    return ES_URL
+
+
+@pytest.fixture
+def es_url():
+    return require_elasticsearch()
+
+
+@pytest.fixture
+def es_backend(es_url):
+    from search.backends.elastic import ElasticsearchBackend
+
+    backend = ElasticsearchBackend(es_url, index_prefix=f"test-{uuid.uuid4().hex[:12]}")
+    backend.clear()
+    yield backend
+    backend.drop()
+
+
+@pytest.fixture(
+    params=["database", pytest.param("elasticsearch", marks=pytest.mark.elasticsearch)]
+)
+def backend(request, db):
+    if request.param == "database":
+        from search.backends.database import DatabaseBackend
+
+        return DatabaseBackend()
+    return request.getfixturevalue("es_backend")
+
+
+def make_entry(key, **values) -> Entry:
+    defaults = {
+        "dossier_id": 1,
+        "agency_id": 1,
+        "agency_name": "Tỉnh ủy Hà Giang",
+        "kind": "plan",
+        "stage": "draft",
+        "doc_type": "dossier",
+        "title": "",
+        "text": "",
+        "date": datetime.date(2021, 8, 10),
+        "decision_number": "",
+    }
+    return Entry.build(key=key, **{**defaults, **values})

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .models import Recommendation, VoteChoice
 from .states import DossierKind
 
 
@@ -23,3 +24,53 @@ class TransitionForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment"), widget=forms.Textarea, required=False, max_length=5000
     )
+
+
+class RoundForm(forms.Form):
+    chair = forms.ModelChoiceField(label=_("Chair"), queryset=None)
+    members = forms.ModelMultipleChoiceField(label=_("Members"), queryset=None)
+    due_on = forms.DateField(
+        label=_("Deadline"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Empty: the stage's deadline in working days."),
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["chair"].queryset = candidates
+        self.fields["members"].queryset = candidates
+        label = lambda user: user.get_full_name() or user.username  # noqa: E731
+        self.fields["chair"].label_from_instance = label
+        self.fields["members"].label_from_instance = label
+
+
+class VoteForm(forms.Form):
+    choice = forms.ChoiceField(label=_("Your vote"), choices=VoteChoice.choices)
+    comment = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    conditions = forms.CharField(
+        label=_("Conditions (approval with conditions) or reasons (rejection)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    conflict = forms.CharField(
+        label=_("Conflict of interest (when recusing)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+
+class AppraisalForm(forms.Form):
+    legal_basis = forms.CharField(label=_("Legal basis"), widget=forms.Textarea(attrs={"rows": 2}))
+    necessity = forms.CharField(label=_("Necessity"), widget=forms.Textarea(attrs={"rows": 2}))
+    technical_solution = forms.CharField(
+        label=_("Technical solution"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    information_security = forms.CharField(
+        label=_("Information security"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    budget = forms.CharField(label=_("Budget"), widget=forms.Textarea(attrs={"rows": 2}))
+    schedule = forms.CharField(label=_("Schedule"), widget=forms.Textarea(attrs={"rows": 2}))
+    recommendation = forms.ChoiceField(label=_("Recommendation"), choices=Recommendation.choices)

@@ -1,12 +1,24 @@
 """Every read with a permission in it. Views, documents and search ask here who sees what."""
 
-from django.db.models import QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from viewflow.workflow.fields import get_task_ref
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
 
-from .models import AuditEntry, Dossier, KindPolicy
+from .models import AuditEntry, Dossier, KindPolicy, Round, RoundSeat, Seat, Vote
 from .permissions import agency_id_of, is_agency_drafter
-from .roles import CENTRAL_ROLES, DRAFTER, roles_of
+from .roles import (
+    APPRAISER,
+    CENTRAL_ROLES,
+    COUNCIL_MEMBER,
+    DRAFTER,
+    ROLE_LABELS,
+    SECRETARY,
+    has_role,
+    roles_of,
+)
 from .states import EDITABLE_STAGES, Stage
 
 
@@ -48,9 +60,16 @@ def may_upload_documents(user, dossier: Dossier) -> bool:
     return may_edit_dossier(user, dossier)
 
 
+# While a round is open, its tally takes these transitions, not a button.
+_DECIDED_BY_ROUND = frozenset({"pass_review", "request_revision", "complete_appraisal"})
+
+
 def available_actions(user, dossier: Dossier) -> list[str]:
     """Names of the transitions this user may take on this dossier now."""
-    return [t.name for t in dossier.get_available_user_state_transitions(user)]
+    names = [t.name for t in dossier.get_available_user_state_transitions(user)]
+    if dossier.rounds.filter(closed_at=None).exists():
+        names = [name for name in names if name not in _DECIDED_BY_ROUND]
+    return names
 
 
 def history_of(dossier: Dossier) -> QuerySet[AuditEntry]:
@@ -112,3 +131,106 @@ def council_stages(kind: str) -> frozenset[str]:
     if policy_for(kind).appraisal_by_council:
         stages.add(Stage.APPRAISAL)
     return frozenset(stages)
+
+
+# --- the process, rounds and inbox ---
+
+
+def inbox_for(user) -> QuerySet[Task]:
+    """The stage tasks waiting on the user's roles, on dossiers they may see; due first."""
+    from . import flows  # flows imports models; selectors is imported by models' neighbours
+
+    roles = roles_of(user)
+    refs = [get_task_ref(node) for node in flows.STAGE_TASKS if node.role in roles]
+    dossier_path = "process__dossierprocess__dossier"
+    return (
+        Task.objects.filter(
+            status=STATUS.NEW,
+            flow_task__in=refs,
+            **{f"{dossier_path}__in": dossiers_visible_to(user)},
+        )
+        .select_related(f"{dossier_path}__agency")
+        .order_by(F(f"{dossier_path}__stage_due_on").asc(nulls_last=True), "created", "id")
+    )
+
+
+def open_votes_for(user) -> QuerySet[Round]:
+    """Open rounds where the user holds a voting seat and has not voted yet; due first."""
+    return (
+        Round.objects.filter(
+            closed_at=None,
+            pk__in=RoundSeat.objects.filter(user=user)
+            .exclude(role=Seat.SECRETARY)
+            .values("round_id"),
+        )
+        .exclude(pk__in=Vote.objects.filter(member=user).values("round_id"))
+        .select_related("dossier__agency")
+        .order_by("due_on", "id")
+    )
+
+
+def open_round_of(dossier: Dossier) -> Round | None:
+    return dossier.rounds.filter(closed_at=None).first()
+
+
+def rounds_of(dossier: Dossier) -> list[Round]:
+    """Every round with its seats and every vote cast, corrections included, in order."""
+    return list(
+        dossier.rounds.select_related("opened_by").prefetch_related(
+            Prefetch("seats", queryset=RoundSeat.objects.select_related("user")),
+            Prefetch(
+                "votes",
+                queryset=Vote.objects.select_related("member", "supersedes", "correction"),
+            ),
+        )
+    )
+
+
+def voting_seat(user, round_: Round | None) -> RoundSeat | None:
+    if round_ is None or not round_.is_open:
+        return None
+    return round_.seats.filter(user=user).exclude(role=Seat.SECRETARY).first()
+
+
+def may_open_round(user, dossier: Dossier) -> bool:
+    return (
+        has_role(user, SECRETARY)
+        and dossier.state in council_stages(dossier.kind)
+        and not dossier.rounds.filter(closed_at=None).exists()
+    )
+
+
+def may_appraise(user, dossier: Dossier) -> bool:
+    return has_role(user, APPRAISER) and dossier.state == Stage.APPRAISAL
+
+
+def council_candidates():
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(groups__name=COUNCIL_MEMBER, is_active=True)
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def process_status(dossier: Dossier) -> dict | None:
+    """Where the dossier's process stands: its current task and who holds it."""
+    from . import flows
+
+    task = flows.active_task(dossier)
+    if task is None:
+        return None
+    round_ = open_round_of(dossier)
+    if round_ is not None:
+        voted = set(round_.votes.values_list("member_id", flat=True))
+        holders = [
+            seat.user.get_full_name() or seat.user.username
+            for seat in round_.seats.select_related("user")
+            if seat.role != Seat.SECRETARY and seat.user_id not in voted
+        ]
+    else:
+        holders = [str(ROLE_LABELS[task.flow_task.role])]
+        if task.flow_task.role == DRAFTER:
+            holders = [f"{holders[0]} — {dossier.agency.name}"]
+    return {"task": task, "title": task.flow_task.task_title, "holders": holders}

@@ -5,6 +5,11 @@ from . import views
 app_name = "workflow"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("dossiers/<int:pk>/rounds/", views.round_open, name="round_open"),
+    path("dossiers/<int:pk>/rounds/<int:round_id>/vote/", views.round_vote, name="round_vote"),
+    path("dossiers/<int:pk>/rounds/<int:round_id>/close/", views.round_close, name="round_close"),
+    path("dossiers/<int:pk>/appraisal/", views.appraisal_record, name="appraisal_record"),
     path("dossiers/", views.dossier_list, name="dossier_list"),
     path("dossiers/new/", views.dossier_create, name="dossier_create"),
     path("dossiers/<int:pk>/", views.dossier_detail, name="dossier"),

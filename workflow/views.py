@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,7 +10,14 @@ from django.views.decorators.http import require_POST
 from . import selectors, services
 from .actions import ACTIONS
 from .errors import WorkflowError
-from .forms import DossierEditForm, DossierForm, TransitionForm
+from .forms import (
+    AppraisalForm,
+    DossierEditForm,
+    DossierForm,
+    RoundForm,
+    TransitionForm,
+    VoteForm,
+)
 from .roles import ROLE_LABELS, roles_of
 from .states import DossierKind, Stage
 
@@ -101,7 +109,124 @@ def dossier_detail(request, pk):
             "actions": actions,
             "history": selectors.history_of(dossier),
             "may_edit": selectors.may_edit_dossier(request.user, dossier),
+            **_process_context(request.user, dossier),
         },
+    )
+
+
+def _process_context(user, dossier) -> dict:
+    open_round = selectors.open_round_of(dossier)
+    context = {
+        "process": selectors.process_status(dossier),
+        "rounds": selectors.rounds_of(dossier),
+        "open_round": open_round,
+        "vote_form": None,
+        "round_form": None,
+        "appraisal_form": None,
+        "may_close_round": open_round is not None and "secretary" in roles_of(user),
+    }
+    if selectors.voting_seat(user, open_round):
+        context["vote_form"] = VoteForm()
+    if selectors.may_open_round(user, dossier):
+        context["round_form"] = RoundForm(candidates=selectors.council_candidates())
+    if selectors.may_appraise(user, dossier):
+        context["appraisal_form"] = AppraisalForm()
+    return context
+
+
+@login_required
+def inbox(request):
+    return render(
+        request,
+        "workflow/inbox.html",
+        {
+            "tasks": selectors.inbox_for(request.user),
+            "open_votes": selectors.open_votes_for(request.user),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _form_errors(form) -> str:
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+def _run(request, pk, service, success, **kwargs):
+    try:
+        service(user=request.user, **kwargs)
+    except WorkflowError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, success)
+    return redirect("workflow:dossier", pk=pk)
+
+
+@login_required
+@require_POST
+def round_open(request, pk):
+    dossier = selectors.dossier_for(request.user, pk)
+    form = RoundForm(request.POST, candidates=selectors.council_candidates())
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect("workflow:dossier", pk=pk)
+    return _run(
+        request,
+        pk,
+        services.open_round,
+        _("The review round is open."),
+        dossier_id=dossier.pk,
+        chair_id=form.cleaned_data["chair"].pk,
+        member_ids=[m.pk for m in form.cleaned_data["members"]],
+        due_on=form.cleaned_data["due_on"],
+    )
+
+
+@login_required
+@require_POST
+def round_vote(request, pk, round_id):
+    dossier = selectors.dossier_for(request.user, pk)
+    form = VoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect("workflow:dossier", pk=pk)
+    if not dossier.rounds.filter(pk=round_id).exists():
+        raise Http404
+    return _run(
+        request,
+        pk,
+        services.cast_vote,
+        _("Your vote is recorded."),
+        round_id=round_id,
+        **form.cleaned_data,
+    )
+
+
+@login_required
+@require_POST
+def round_close(request, pk, round_id):
+    dossier = selectors.dossier_for(request.user, pk)
+    if not dossier.rounds.filter(pk=round_id).exists():
+        raise Http404
+    return _run(
+        request, pk, services.close_round, _("The round is closed and tallied."), round_id=round_id
+    )
+
+
+@login_required
+@require_POST
+def appraisal_record(request, pk):
+    dossier = selectors.dossier_for(request.user, pk)
+    form = AppraisalForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect("workflow:dossier", pk=pk)
+    return _run(
+        request,
+        pk,
+        services.record_appraisal,
+        _("The appraisal is recorded."),
+        dossier_id=dossier.pk,
+        **form.cleaned_data,
     )
 
 

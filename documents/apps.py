@@ -1,3 +1,5 @@
+"""Documents: safe .docx intake, versions, text extraction and the generated Party documents."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -5,3 +7,6 @@ from django.utils.translation import gettext_lazy as _
 class DocumentsConfig(AppConfig):
     name = "documents"
     verbose_name = _("Documents")
+
+    def ready(self):
+        from . import receivers  # noqa: F401  (connects the freezing receiver)

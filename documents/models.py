@@ -1,0 +1,92 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class DocumentType(models.TextChoices):
+    MAIN = "main", _("Main document")
+    ANNEX = "annex", _("Annex")
+    MINUTES = "minutes", _("Council minutes")
+    REVISION_LETTER = "revision_letter", _("Revision-request letter")
+    APPRAISAL_REPORT = "appraisal_report", _("Appraisal report")
+    DECISION = "decision", _("Approval decision")
+
+
+UPLOADED_TYPES = frozenset({DocumentType.MAIN, DocumentType.ANNEX})
+GENERATED_TYPES = frozenset(DocumentType) - UPLOADED_TYPES
+
+
+class Document(models.Model):
+    """One document of a dossier; its content lives in numbered versions."""
+
+    dossier = models.ForeignKey(
+        "workflow.Dossier",
+        on_delete=models.PROTECT,
+        related_name="documents",
+        verbose_name=_("dossier"),
+    )
+    doc_type = models.CharField(_("type"), max_length=30, choices=DocumentType)
+    title = models.CharField(_("title"), max_length=300)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["dossier", "created_at", "id"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier", "doc_type"],
+                condition=~Q(doc_type=DocumentType.ANNEX),
+                name="one_document_of_each_type_but_annexes",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_generated(self) -> bool:
+        return self.doc_type in GENERATED_TYPES
+
+
+class DocumentVersion(models.Model):
+    """One stored file of a document, never changed once written; `frozen` once submitted."""
+
+    document = models.ForeignKey(
+        Document, on_delete=models.PROTECT, related_name="versions", verbose_name=_("document")
+    )
+    number = models.PositiveIntegerField(_("version"))
+    # Kept through the storage API and served only by the permission-checking download view.
+    file = models.FileField(_("file"), max_length=300)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    original_filename = models.CharField(_("original file name"), max_length=255)
+    text = models.TextField(_("text"), blank=True)
+    blocks = models.JSONField(_("structure"), default=dict, blank=True)
+    frozen = models.BooleanField(_("frozen"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["document", "number"]
+        verbose_name = _("document version")
+        verbose_name_plural = _("document versions")
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="unique_version_number")
+        ]
+
+    def __str__(self):
+        return f"{self.document.title} v{self.number}"
+
+    @property
+    def label(self) -> str:
+        return f"v{self.number}"

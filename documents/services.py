@@ -1,0 +1,254 @@
+"""Every write to a dossier's documents: upload, generated documents, freezing, integrity checks."""
+
+import hashlib
+import os
+import unicodedata
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+
+from workflow import selectors as workflow_selectors
+
+from .errors import DocumentLocked, DocumentRejected, NotPermitted
+from .extraction import Extracted, extract_document
+from .intake import check_docx, human_size, limits_from_settings
+from .models import GENERATED_TYPES, UPLOADED_TYPES, Document, DocumentType, DocumentVersion
+from .signals import document_changed
+
+# After these stages nothing of the dossier changes but the issuing of its decision.
+SEALED_STAGES = frozenset({"approved", "rejected", "archived", "withdrawn"})
+READ_CHUNK = 1024 * 1024
+
+
+def read_upload(uploaded_file, max_bytes: int) -> bytes:
+    """The upload's bytes, refusing an oversized one before reading it into memory."""
+    if uploaded_file.size is not None and uploaded_file.size > max_bytes:
+        raise _oversized(uploaded_file.size, max_bytes)
+    chunks, total = [], 0
+    for chunk in uploaded_file.chunks(READ_CHUNK):
+        total += len(chunk)
+        if total > max_bytes:
+            raise _oversized(total, max_bytes)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _oversized(size: int, limit: int) -> DocumentRejected:
+    return DocumentRejected(
+        _("The file is %(size)s; the largest document accepted is %(limit)s."),
+        {"size": human_size(size), "limit": human_size(limit)},
+    )
+
+
+def clean_filename(name: str) -> str:
+    # Only for display and the download's name: storage paths never use what the user sent.
+    base = os.path.basename((name or "").replace("\\", "/"))
+    base = "".join(ch for ch in unicodedata.normalize("NFC", base) if ch.isprintable())
+    return base.strip()[:200] or "document.docx"
+
+
+def _storage_name(document: Document, number: int, sha256: str) -> str:
+    return f"dossiers/{document.dossier_id}/{document.pk}/v{number}-{sha256[:16]}.docx"
+
+
+def _locked_dossier(dossier):
+    """Re-read the dossier under a row lock, so a submission cannot slip between check and write."""
+    return type(dossier).objects.select_for_update().get(pk=dossier.pk)
+
+
+def _store_version(
+    *, document, data, extracted, filename, user, frozen, written
+) -> DocumentVersion:
+    """Write file and row inside the caller's transaction; the file's name goes into `written`
+    so the caller can delete it if the transaction does not commit."""
+    number = _next_number(document)
+    sha256 = hashlib.sha256(data).hexdigest()
+    stored_name = default_storage.save(_storage_name(document, number, sha256), ContentFile(data))
+    written.append(stored_name)
+    version = DocumentVersion.objects.create(
+        document=document,
+        number=number,
+        file=stored_name,
+        sha256=sha256,
+        size=len(data),
+        original_filename=filename,
+        text=extracted.text,
+        blocks=extracted.to_json(),
+        frozen=frozen,
+        created_by=user,
+    )
+    document_changed.send(sender=DocumentVersion, version=version)
+    return version
+
+
+class _FilesFollowTransaction:
+    """An atomic block whose written files are deleted again if it does not commit.
+
+    When nested in a caller's transaction that later rolls back, the file stays behind
+    unreferenced: never served (only rows lead to files) and named by its hash.
+    """
+
+    def __init__(self):
+        self.written = []
+        self.atomic = transaction.atomic()
+
+    def __enter__(self):
+        self.atomic.__enter__()
+        return self.written
+
+    def __exit__(self, exc_type, exc, tb):
+        try:
+            self.atomic.__exit__(exc_type, exc, tb)
+        except BaseException:
+            self._discard()
+            raise
+        if exc_type is not None:
+            self._discard()
+        return False
+
+    def _discard(self):
+        for name in self.written:
+            default_storage.delete(name)
+
+
+def upload_document(
+    *, user, dossier, doc_type, uploaded_file, title=None, document_id=None
+) -> DocumentVersion:
+    """Store an uploaded .docx as the next version of the dossier's main document or of an annex
+    (a new annex unless `document_id` names one). Nothing is written unless all checks pass."""
+    if doc_type not in UPLOADED_TYPES:
+        raise DocumentRejected(_("Only the main document and annexes are uploaded."))
+    limits = limits_from_settings()
+    data = read_upload(uploaded_file, limits.max_bytes)
+    check_docx(
+        data,
+        max_bytes=limits.max_bytes,
+        max_unpacked_bytes=limits.max_unpacked_bytes,
+        max_parts=limits.max_parts,
+    )
+    extracted = extract_document(data, max_part_bytes=limits.max_unpacked_bytes)
+    filename = clean_filename(getattr(uploaded_file, "name", ""))
+    title = unicodedata.normalize("NFC", (title or "").strip())
+    try:
+        with _FilesFollowTransaction() as written:
+            dossier = _locked_dossier(dossier)
+            if not workflow_selectors.may_upload_documents(user, dossier):
+                raise _upload_refusal(user, dossier)
+            document = _target_document(dossier, doc_type, title, filename, document_id)
+            return _store_version(
+                document=document,
+                data=data,
+                extracted=extracted,
+                filename=filename,
+                user=user,
+                frozen=False,
+                written=written,
+            )
+    except IntegrityError:
+        raise DocumentLocked(
+            _("Someone uploaded a version of this document at the same moment. Try again.")
+        ) from None
+
+
+def _upload_refusal(user, dossier):
+    if dossier.state in ("draft", "revision_requested"):
+        return NotPermitted(_("Only a drafter of the dossier's agency can upload its documents."))
+    return DocumentLocked(
+        _(
+            "The dossier is at the stage “%(stage)s”: documents can be uploaded only while it is "
+            "a draft or a revision has been requested."
+        ),
+        {"stage": dossier.get_state_display()},
+    )
+
+
+def _target_document(dossier, doc_type, title, filename, document_id) -> Document:
+    if doc_type == DocumentType.MAIN:
+        document, _created = Document.objects.get_or_create(
+            dossier=dossier,
+            doc_type=DocumentType.MAIN,
+            defaults={"title": title or str(DocumentType.MAIN.label)},
+        )
+        return document
+    if document_id is not None:
+        try:
+            return Document.objects.get(
+                pk=document_id, dossier=dossier, doc_type=DocumentType.ANNEX
+            )
+        except (Document.DoesNotExist, ValueError, TypeError):
+            raise DocumentRejected(_("That annex does not belong to this dossier.")) from None
+    return Document.objects.create(
+        dossier=dossier,
+        doc_type=DocumentType.ANNEX,
+        title=title or os.path.splitext(filename)[0] or str(DocumentType.ANNEX.label),
+    )
+
+
+def store_generated_document(
+    *, dossier, doc_type, data_bytes: bytes, text=None, blocks=None, title=None
+) -> DocumentVersion:
+    """Store a document the system generated (documents.generation) as its next version.
+
+    `text` and `blocks` default to what extraction reads from the bytes, so search sees the
+    generated text exactly as a reader does. Runs in the caller's transaction when there is one.
+    """
+    if doc_type not in GENERATED_TYPES:
+        raise DocumentRejected(_("Main documents and annexes are uploaded, not generated."))
+    if text is None or blocks is None:
+        extracted = extract_document(data_bytes)
+    else:
+        extracted = Extracted.from_json(blocks)
+        extracted = Extracted(
+            body=extracted.body, headers=extracted.headers, footers=extracted.footers, text=text
+        )
+    with _FilesFollowTransaction() as written:
+        dossier = _locked_dossier(dossier)
+        sealed = dossier.state in SEALED_STAGES
+        if sealed and doc_type != DocumentType.DECISION:
+            raise DocumentLocked(_("The dossier is decided; its documents are sealed."))
+        document, _created = Document.objects.get_or_create(
+            dossier=dossier,
+            doc_type=doc_type,
+            defaults={"title": title or str(DocumentType(doc_type).label)},
+        )
+        if sealed and document.versions.filter(frozen=True).exists():
+            raise DocumentLocked(_("The decision has been issued and is sealed."))
+        return _store_version(
+            document=document,
+            data=data_bytes,
+            extracted=extracted,
+            filename=f"{doc_type}-v{_next_number(document)}.docx",
+            user=None,
+            frozen=sealed,
+            written=written,
+        )
+
+
+def _next_number(document) -> int:
+    return (document.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+
+
+def freeze_versions(dossier) -> int:
+    """Freeze every stored version of the dossier (at submission; at a decision, the seal).
+    Returns how many were newly frozen."""
+    return DocumentVersion.objects.filter(document__dossier=dossier, frozen=False).update(
+        frozen=True
+    )
+
+
+def sha256_of_stored(version: DocumentVersion) -> str | None:
+    """The SHA-256 of the file as it is in storage now; None if it is missing."""
+    digest = hashlib.sha256()
+    try:
+        with default_storage.open(version.file.name, "rb") as stored:
+            for chunk in iter(lambda: stored.read(READ_CHUNK), b""):
+                digest.update(chunk)
+    except (FileNotFoundError, OSError):
+        return None
+    return digest.hexdigest()
+
+
+def verify_integrity(version: DocumentVersion) -> bool:
+    return sha256_of_stored(version) == version.sha256

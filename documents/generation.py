@@ -41,6 +41,13 @@ VOTE_LABELS = {
 
 OFFICE = "Văn phòng Trung ương Đảng"
 
+# Dossier kinds as the documents name them (lower case, inside a sentence).
+KIND_LABELS = {
+    "plan": "kế hoạch ứng dụng công nghệ thông tin",
+    "investment_report": "báo cáo đề xuất chủ trương đầu tư",
+    "project": "dự án ứng dụng công nghệ thông tin",
+}
+
 
 @dataclass(frozen=True)
 class MemberVote:

@@ -13,6 +13,7 @@ from workflow import selectors as workflow_selectors
 
 from .errors import DocumentLocked, DocumentRejected, NotPermitted
 from .extraction import Extracted, extract_document
+from .generation import KIND_LABELS, DecisionData, Letterhead, Signer, render_decision
 from .intake import check_docx, human_size, limits_from_settings
 from .models import GENERATED_TYPES, UPLOADED_TYPES, Document, DocumentType, DocumentVersion
 from .signals import document_changed
@@ -224,6 +225,25 @@ def store_generated_document(
             frozen=sealed,
             written=written,
         )
+
+
+def issue_decision(*, dossier, signer: Signer, conditions=(), recipients=()) -> DocumentVersion:
+    """Render and store the approval decision from the dossier's number and date; call it in
+    the approving transaction, after `approve()` has given the dossier its number."""
+    if not dossier.decision_number or not dossier.decision_date:
+        raise DocumentRejected(_("The dossier has no decision number yet."))
+    data = DecisionData(
+        letterhead=Letterhead(date=dossier.decision_date, number=dossier.decision_number),
+        dossier_title=dossier.title,
+        agency_name=dossier.agency.name,
+        kind_label=KIND_LABELS.get(dossier.kind, dossier.kind),
+        signer=signer,
+        conditions=tuple(conditions),
+        recipients=(dossier.agency.name, *recipients),
+    )
+    return store_generated_document(
+        dossier=dossier, doc_type=DocumentType.DECISION, data_bytes=render_decision(data)
+    )
 
 
 def _next_number(document) -> int:

@@ -265,3 +265,23 @@ def test_documents_of_hides_another_agencys_dossier(drafter_and_dossier):
     with pytest.raises(Http404):
         selectors.documents_of(make_user("drafter", make_agency()), dossier)
     assert selectors.documents_of(make_user("council_member"), dossier) == []
+
+
+def test_the_decision_is_issued_from_the_dossiers_number_and_date():
+    dossier = make_dossier(
+        state="approved", decision_number="7-QĐ/VPTW", decision_date=datetime.date(2021, 8, 10)
+    )
+    signer = Signer(name="Nguyễn Văn An", capacity="CHÁNH VĂN PHÒNG")
+    version = services.issue_decision(dossier=dossier, signer=signer)
+    assert version.frozen and version.document.doc_type == "decision"
+    assert "Số 7-QĐ/VPTW" in version.text
+    assert "Hà Nội, ngày 10 tháng 8 năm 2021" in version.text
+    assert "Phê duyệt kế hoạch ứng dụng công nghệ thông tin" in version.text
+
+
+def test_no_decision_without_a_number():
+    with pytest.raises(DocumentRejected):
+        services.issue_decision(
+            dossier=make_dossier(state="awaiting_approval"),
+            signer=Signer(name="A", capacity="CHÁNH VĂN PHÒNG"),
+        )

@@ -34,7 +34,14 @@ _LOCK_SPACE = zlib.crc32(b"search.outbox") & 0x7FFFFFFF
 
 
 class SearchError(Exception):
-    """A search that cannot be answered; str(error) is a message for the user."""
+    """A search that cannot be answered; str(error) is a message for the user.
+
+    status: 400 when the query is at fault, 503 when the engine is.
+    """
+
+    def __init__(self, message, status: int = 400):
+        super().__init__(message)
+        self.status = status
 
 
 # -- what is indexed -------------------------------------------------------------------------------
@@ -254,5 +261,6 @@ def search(*, user, text: str, filters: Filters | None = None, sort: str = "rele
     except SearchUnavailable as error:
         logger.warning("search failed: %s", error)
         raise SearchError(
-            _("Search is unavailable at the moment. Please try again in a few minutes.")
+            _("Search is unavailable at the moment. Please try again in a few minutes."),
+            status=503,
         ) from error

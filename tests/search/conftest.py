@@ -64,3 +64,11 @@ def make_entry(key, **values) -> Entry:
         "decision_number": "",
     }
     return Entry.build(key=key, **{**defaults, **values})
+
+
+@pytest.fixture(autouse=True)
+def database_backend_by_default(settings):
+    """Service tests use the database backend unless they point the settings elsewhere, so an
+    ELASTICSEARCH_URL in the environment never sends them to a shared index."""
+    settings.ELASTICSEARCH_URL = ""
+    settings.SEARCH_INDEX_PREFIX = f"test-{uuid.uuid4().hex[:12]}"

@@ -1,0 +1,124 @@
+"""The search page and its JSON API: the same form, the same service, two renderings."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from . import services
+from .forms import DOC_TYPE_LABELS, SearchForm
+from .highlight import as_html
+
+
+def _labels():
+    from workflow.states import DossierKind, Stage
+
+    return {
+        "kind": dict(DossierKind.choices),
+        "stage": dict(Stage.choices),
+        "doc_type": DOC_TYPE_LABELS,
+    }
+
+
+def _run(request):
+    """(form, result, error) for the request's query string."""
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        return form, None, _("Check the search fields: %(fields)s.") % {
+            "fields": ", ".join(str(form.fields[name].label or name) for name in form.errors)
+        }
+    filters = form.filters()
+    text = form.cleaned_data.get("q") or ""
+    if not text.strip() and filters.is_empty:
+        return form, None, None  # the empty page: nothing asked yet
+    try:
+        result = services.search(
+            user=request.user, text=text, filters=filters,
+            sort=form.cleaned_data.get("sort") or "relevance",
+            page=form.cleaned_data.get("page") or 1,
+        )
+    except services.SearchError as error:
+        return form, None, error
+    return form, result, None
+
+
+def _hit_dict(hit, labels) -> dict:
+    entry = hit.entry
+    return {
+        "key": entry.key,
+        "dossier": {
+            "id": entry.dossier_id,
+            "url": reverse("workflow:dossier", args=[entry.dossier_id]),
+            "agency": {"id": entry.agency_id, "name": entry.agency_name},
+            "kind": entry.kind,
+            "kind_label": str(labels["kind"].get(entry.kind, entry.kind)),
+            "stage": entry.stage,
+            "stage_label": str(labels["stage"].get(entry.stage, entry.stage)),
+            "decision_number": entry.decision_number,
+        },
+        "document": {
+            "type": entry.doc_type,
+            "type_label": str(labels["doc_type"].get(entry.doc_type, entry.doc_type)),
+            "title": entry.title,
+            "date": entry.date.isoformat() if entry.date else None,
+        },
+        "score": hit.score,
+        "title_html": as_html(hit.title),
+        "snippets_html": [as_html(snippet) for snippet in hit.snippets],
+    }
+
+
+def _facets(result, labels) -> dict:
+    out = {}
+    for name, values in result.facets.items():
+        out[name] = [
+            {
+                "value": v.value,
+                "count": v.count,
+                "label": v.label if name == "agency"
+                else str(labels.get(name, {}).get(v.value, v.value)),
+            }
+            for v in values
+        ]
+    return out
+
+
+@login_required
+def search_page(request):
+    form, result, error = _run(request)
+    labels = _labels()
+    context = {"form": form, "error": error, "result": result}
+    if result is not None:
+        context["hits"] = [_hit_dict(hit, labels) for hit in result.hits]
+        context["facets"] = _facets(result, labels)
+        query = request.GET.copy()
+        query.pop("page", None)
+        context["base_query"] = query.urlencode()
+        context["pages"] = {
+            "previous": result.page - 1 if result.page > 1 else None,
+            "next": result.page + 1 if result.page < result.pages else None,
+        }
+    return render(request, "search/search.html", context)
+
+
+@login_required
+def search_api(request):
+    form, result, error = _run(request)
+    if error is not None:
+        status = getattr(error, "status", 400)
+        return JsonResponse({"error": str(error)}, status=status)
+    if result is None:
+        return JsonResponse({"error": _("Type a word or a phrase to search for.")}, status=400)
+    labels = _labels()
+    return JsonResponse(
+        {
+            "total": result.total,
+            "page": result.page,
+            "pages": result.pages,
+            "per_page": result.per_page,
+            "hits": [_hit_dict(hit, labels) for hit in result.hits],
+            "facets": _facets(result, labels),
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )

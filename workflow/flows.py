@@ -95,20 +95,20 @@ def active_task(dossier: Dossier) -> Task | None:
     )
 
 
-def follow_dossier(dossier: Dossier) -> Task | None:
+def follow_dossier(dossier: Dossier) -> None:
     """After a transition: finish the current stage task so the flow opens the next one.
 
     Must run in the transaction that took the transition (services.transition_dossier).
     A dossier created before the flow existed, or placed at a stage by hand, gets its process
     started here, at its current stage.
     """
-    if not DossierProcess.objects.filter(dossier=dossier).exists():
-        DossierFlow.start.run(dossier=dossier)
-        return active_task(dossier)
     task = active_task(dossier)
-    if task is not None and task.flow_task.stage != stage_of_task(dossier.state):
+    if task is None:
+        if not DossierProcess.objects.filter(dossier=dossier).exists():
+            DossierFlow.start.run(dossier=dossier)
+        return
+    if task.flow_task.stage != stage_of_task(dossier.state):
         task.flow_task.run(task)
-    return active_task(dossier)
 
 
 def stage_of_task(state: str) -> str:

@@ -278,7 +278,9 @@ _REQUIRED_TEXT = {
 
 def _lock_round(round_id) -> Round:
     try:
-        return Round.objects.select_for_update().select_related("dossier").get(pk=round_id)
+        return (
+            Round.objects.select_for_update(of=("self",)).select_related("dossier").get(pk=round_id)
+        )
     except (Round.DoesNotExist, ValueError, TypeError):
         raise InvalidInput(_("This voting round does not exist.")) from None
 
@@ -296,15 +298,17 @@ def cast_vote(*, user, round_id, choice, comment="", conditions="", conflict="")
         field, message = _REQUIRED_TEXT[choice]
         if not texts[field]:
             raise InvalidInput(str(message))
+    # Seats do not change once a round is open: checked before taking the lock, kept short.
+    voting_seats = RoundSeat.objects.filter(round_id=round_id).exclude(role=Seat.SECRETARY)
+    if not voting_seats.filter(user=user).exists():
+        raise NotPermitted(_("Only the members of this round's council can vote."))
+    voters = voting_seats.count()
     with transaction.atomic():
         round_ = _lock_round(round_id)
         if not round_.is_open:
             raise VoteClosed(_("This voting round is closed."))
         if round_.due_on < timezone.localdate():
             raise VoteClosed(_("The deadline of this voting round has passed."))
-        seat = round_.seats.filter(user=user).exclude(role=Seat.SECRETARY).first()
-        if seat is None:
-            raise NotPermitted(_("Only the members of this round's council can vote."))
         previous = round_.votes.filter(member=user, correction__isnull=True).first()
         vote = Vote.objects.create(
             round=round_, member=user, choice=choice, supersedes=previous, **texts
@@ -322,7 +326,6 @@ def cast_vote(*, user, round_id, choice, comment="", conditions="", conflict="")
                 **({"corrects": previous.choice} if previous else {}),
             },
         )
-        voters = round_.seats.exclude(role=Seat.SECRETARY).count()
         if round_.votes.filter(correction__isnull=True).count() >= voters:
             _close_locked_round(round_, user=None)
     return vote

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Recommendation, VoteChoice
+from .people import display_name
 from .states import DossierKind
 
 
@@ -40,7 +41,7 @@ class RoundForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["chair"].queryset = candidates
         self.fields["members"].queryset = candidates
-        label = lambda user: user.get_full_name() or user.username  # noqa: E731
+        label = display_name
         self.fields["chair"].label_from_instance = label
         self.fields["members"].label_from_instance = label
 

@@ -8,6 +8,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from .models import AuditEntry, Dossier, KindPolicy, Round, RoundSeat, Seat, Vote
+from .people import display_name
 from .permissions import agency_id_of, is_agency_drafter
 from .roles import (
     APPRAISER,
@@ -225,7 +226,7 @@ def process_status(dossier: Dossier) -> dict | None:
     if round_ is not None:
         voted = set(round_.votes.values_list("member_id", flat=True))
         holders = [
-            seat.user.get_full_name() or seat.user.username
+            display_name(seat.user)
             for seat in round_.seats.select_related("user")
             if seat.role != Seat.SECRETARY and seat.user_id not in voted
         ]

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, has_transition_perm
 
-from . import flows, selectors
+from . import flows, paperwork, selectors
 from .actions import ACTIONS
 from .errors import InvalidInput, NotPermitted, TransitionRefused, VoteClosed
 from .models import (
@@ -26,6 +26,7 @@ from .models import (
     Vote,
     VoteChoice,
 )
+from .people import display_name
 from .permissions import agency_id_of, is_agency_drafter
 from .policies import APPROVE_WITH_CONDITIONS, RECUSE, REJECT, add_working_days, tally
 from .roles import APPRAISER, COUNCIL_MEMBER, DRAFTER, SECRETARY, has_role
@@ -154,6 +155,7 @@ def transition_dossier(*, dossier_id, action: str, user=None, comment: str = "",
                 comment=comment,
                 details=details,
             )
+            _issue_paperwork(dossier, action=action, user=user, comment=comment)
             flows.follow_dossier(dossier)
             dossier_transitioned.send(
                 sender=Dossier,
@@ -173,6 +175,13 @@ def transition_dossier(*, dossier_id, action: str, user=None, comment: str = "",
             )
         ) from None
     return dossier
+
+
+def _issue_paperwork(dossier, *, action, user, comment) -> None:
+    if action == "approve":
+        paperwork.issue_decision(dossier, approver=user, comment=comment)
+    elif action in ("request_revision", "return_incomplete"):
+        paperwork.issue_revision_letter(dossier, reasons=comment, signer=user)
 
 
 def _refusal(dossier, action, user) -> str:
@@ -363,6 +372,8 @@ def _close_locked_round(round_: Round, *, user) -> None:
     else:
         round_.result = RoundResult.REVISION if outcome.needs_revision else RoundResult.PASSED
     round_.save(update_fields=["closed_at", "outcome", "result"])
+    if round_.result != RoundResult.ABANDONED:
+        paperwork.issue_minutes(round_)
     record_audit(
         dossier=round_.dossier,
         actor=user,
@@ -402,9 +413,7 @@ def _revision_letter(outcome, votes) -> str:
         lines.append(_("The council passed the dossier on conditions."))
     for vote in votes:
         if vote.conditions:
-            lines.append(
-                f"- {vote.member.get_full_name() or vote.member.username}: {vote.conditions}"
-            )
+            lines.append(f"- {display_name(vote.member)}: {vote.conditions}")
     return "\n".join(lines)
 
 
@@ -450,6 +459,7 @@ def record_appraisal(*, user, dossier_id, recommendation, **findings) -> Apprais
     appraisal = Appraisal.objects.create(
         dossier=dossier, appraiser=user, recommendation=recommendation, **texts
     )
+    paperwork.issue_appraisal_report(appraisal)
     record_audit(
         dossier=dossier,
         actor=user,

@@ -3,8 +3,12 @@
 Built through the same services a user goes through, so the demo's audit trail is real.
 """
 
+import io
+
+import docx
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from . import roles, services
@@ -100,7 +104,7 @@ DOSSIERS = [
         [
             ("submit", "drafter.hanoi", ""),
             ("accept", "secretary", ""),
-            ("pass_review", "secretary", ""),
+            ("council", "pass", ""),
             ("approve", "approver", ""),
             ("archive", "clerk", ""),
         ],
@@ -113,7 +117,7 @@ DOSSIERS = [
         [
             ("submit", "drafter.btctw", ""),
             ("accept", "secretary", ""),
-            ("pass_review", "secretary", ""),
+            ("council", "pass", ""),
             ("approve", "approver", ""),
         ],
     ),
@@ -130,7 +134,11 @@ DOSSIERS = [
         "plan",
         "Kế hoạch ứng dụng công nghệ thông tin trong hoạt động của các cơ quan Đảng tỉnh Quảng Ninh giai đoạn 2021–2025",
         "Đẩy mạnh ứng dụng công nghệ thông tin, nâng cấp hạ tầng, phần mềm quản lý văn bản và hồ sơ công việc.",
-        [("submit", "drafter.quangninh", ""), ("accept", "secretary", "")],
+        [
+            ("submit", "drafter.quangninh", ""),
+            ("accept", "secretary", ""),
+            ("council", "partial", ""),
+        ],
     ),
     (
         "tuqn",
@@ -142,8 +150,8 @@ DOSSIERS = [
             ("submit", "drafter.quangninh", ""),
             ("accept", "secretary", ""),
             (
-                "request_revision",
-                "secretary",
+                "council",
+                "conditions",
                 "Bổ sung phương án bảo đảm an toàn thông tin theo cấp độ và làm rõ khái toán kinh phí.",
             ),
         ],
@@ -156,8 +164,8 @@ DOSSIERS = [
         [
             ("submit", "drafter.quangninh", ""),
             ("accept", "secretary", ""),
-            ("pass_review", "secretary", ""),
-            ("complete_appraisal", "appraiser", "Đủ điều kiện phê duyệt."),
+            ("council", "pass", ""),
+            ("appraise", "approve", ""),
         ],
     ),
     (
@@ -168,7 +176,7 @@ DOSSIERS = [
         [
             ("submit", "drafter.hanoi", ""),
             ("accept", "secretary", ""),
-            ("pass_review", "secretary", ""),
+            ("council", "pass", ""),
         ],
     ),
     (
@@ -186,7 +194,7 @@ DOSSIERS = [
         [
             ("submit", "drafter.hcm", ""),
             ("accept", "secretary", ""),
-            ("pass_review", "secretary", ""),
+            ("council", "pass", ""),
             (
                 "reject",
                 "approver",
@@ -237,12 +245,95 @@ def load_demo() -> tuple[int, int]:
         dossier = services.create_dossier(
             user=drafter, kind=kind, title=title, program=PROGRAM, summary=summary
         )
-        for action, username, comment in steps:
-            services.transition_dossier(
-                dossier_id=dossier.pk, action=action, user=users[username], comment=comment
-            )
+        _upload_documents(dossier, drafter)
+        for action, who, comment in steps:
+            if action == "council":
+                _council_round(dossier, users, outcome=who, conditions=comment)
+            elif action == "appraise":
+                services.record_appraisal(
+                    user=users["appraiser"], dossier_id=dossier.pk, recommendation=who, **FINDINGS
+                )
+            else:
+                services.transition_dossier(
+                    dossier_id=dossier.pk, action=action, user=users[who], comment=comment
+                )
         created_dossiers += 1
     return created_users, created_dossiers
+
+
+FINDINGS = {
+    "legal_basis": "Phù hợp Luật Đầu tư công và Quyết định số 27-QĐ/TW của Ban Bí thư.",
+    "necessity": "Cần thiết để thực hiện Chương trình 27 giai đoạn 2021–2025.",
+    "technical_solution": "Giải pháp kỹ thuật phù hợp kiến trúc Chính phủ điện tử của các cơ quan Đảng.",
+    "information_security": "Đã có phương án bảo đảm an toàn thông tin theo cấp độ 3.",
+    "budget": "Khái toán kinh phí hợp lý, trong kế hoạch đầu tư công trung hạn.",
+    "schedule": "Thực hiện trong hai năm, phù hợp tiến độ Chương trình.",
+}
+
+
+def _council_round(dossier, users, *, outcome, conditions):
+    """A review round by the demo council: everyone approves, one sets conditions, or half voted."""
+    round_ = services.open_round(
+        user=users["secretary"],
+        dossier_id=dossier.pk,
+        chair_id=users["chair"].pk,
+        member_ids=[users[m].pk for m in ("member1", "member2", "member3")],
+    )
+    voters = ["chair", "member1", "member2", "member3"]
+    if outcome == "partial":
+        voters = voters[:2]
+    for i, username in enumerate(voters):
+        choice, extra = "approve", {}
+        if outcome == "conditions" and i == 1:
+            choice, extra = "approve_with_conditions", {"conditions": conditions}
+        services.cast_vote(
+            user=users[username],
+            round_id=round_.pk,
+            choice=choice,
+            comment="Nhất trí với nội dung hồ sơ.",
+            **extra,
+        )
+
+
+def _main_document(dossier) -> bytes:
+    """A main document as an agency would write it: headings, body text and a budget table."""
+    document = docx.Document()
+    document.add_heading(dossier.title.upper(), level=1)
+    document.add_paragraph(f"Cơ quan trình: {dossier.agency.name}")
+    document.add_heading("I. Căn cứ", level=2)
+    document.add_paragraph(
+        "Quyết định số 27-QĐ/TW ngày 10/8/2021 của Ban Bí thư ban hành Chương trình ứng dụng "
+        "công nghệ thông tin trong hoạt động của các cơ quan Đảng giai đoạn 2021–2025."
+    )
+    document.add_heading("II. Mục tiêu", level=2)
+    document.add_paragraph(dossier.summary)
+    document.add_heading("III. Nhiệm vụ và kinh phí", level=2)
+    table = document.add_table(rows=1, cols=3)
+    for cell, text in zip(
+        table.rows[0].cells, ["Nhiệm vụ", "Thời gian", "Kinh phí (triệu đồng)"], strict=True
+    ):
+        cell.text = text
+    for task, years, cost in [
+        ("Nâng cấp hạ tầng mạng và an toàn thông tin", "2021–2022", "12.500"),
+        ("Số hóa hồ sơ, tài liệu lưu trữ", "2022–2024", "8.200"),
+        ("Đào tạo, bồi dưỡng cán bộ", "2021–2025", "1.300"),
+    ]:
+        for cell, text in zip(table.add_row().cells, [task, years, cost], strict=True):
+            cell.text = text
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _upload_documents(dossier, drafter):
+    from documents import services as documents
+
+    documents.upload_document(
+        user=drafter,
+        dossier=dossier,
+        doc_type="main",
+        uploaded_file=SimpleUploadedFile("du-thao.docx", _main_document(dossier)),
+    )
 
 
 def _is_drafter_of(user, agency) -> bool:

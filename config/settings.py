@@ -48,12 +48,14 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "django_fsm",
-    "viewflow",
-    "viewflow.workflow",
+    # Our apps come before viewflow so that our Vietnamese catalogue wins where both translate
+    # the same word ("History").
     "workflow",
     "documents",
     "search",
+    "django_fsm",
+    "viewflow",
+    "viewflow.workflow",
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,7 @@
 """Backends for the parity suite: every case runs on the database backend and on Elasticsearch.
 
-Elasticsearch needs ELASTICSEARCH_URL (`bash .ci/elasticsearch.sh` starts one and prints it).
+Elasticsearch needs TEST_ELASTICSEARCH_URL or ELASTICSEARCH_URL (`bash .ci/elasticsearch.sh`
+starts one and prints it).
 Without it those cases skip, saying so, except in CI (env CI set), where they fail instead.
 """
 
@@ -12,12 +13,16 @@ import pytest
 
 from search.backends.base import Entry
 
-ES_URL = os.environ.get("ELASTICSEARCH_URL", "")
+# CI exports TEST_ELASTICSEARCH_URL (so that the rest of the suite keeps the default backend).
+ES_URL = os.environ.get("TEST_ELASTICSEARCH_URL") or os.environ.get("ELASTICSEARCH_URL", "")
 
 
 def require_elasticsearch() -> str:
     if not ES_URL:
-        message = "needs Elasticsearch: set ELASTICSEARCH_URL (bash .ci/elasticsearch.sh prints it)"
+        message = (
+            "needs Elasticsearch: set TEST_ELASTICSEARCH_URL or ELASTICSEARCH_URL "
+            "(bash .ci/elasticsearch.sh prints it)"
+        )
         if os.environ.get("CI"):
             pytest.fail(message + "; CI must run the Elasticsearch suites")
         pytest.skip(message)

@@ -147,6 +147,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Search: the database's own full-text index unless ELASTICSEARCH_URL is set.
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 SEARCH_INDEX_PREFIX = os.environ.get("SEARCH_INDEX_PREFIX", "dossierflow")
+# Apply index updates right after each commit; off when a `search_process_outbox --loop` worker
+# does it instead, keeping that work out of the users' requests.
+SEARCH_PROCESS_ON_COMMIT = _env_bool("SEARCH_PROCESS_ON_COMMIT", True)
 
 # Public holidays (ISO dates, comma separated) skipped when counting working-day deadlines,
 # on top of the ones an administrator enters in the admin.

@@ -31,3 +31,15 @@ def english_messages():
     # Service-level tests read messages in English; HTTP requests still get the user's language.
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def isolated_file_storage(settings, tmp_path):
+    # Documents written by any test (uploads, generated minutes…) stay in its own directory.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "stored"), "base_url": "/nonpublic/"},
+        },
+    }

@@ -4,7 +4,7 @@ import unicodedata
 from dataclasses import asdict
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -39,9 +39,19 @@ def normalize_text(value: str) -> str:
     return unicodedata.normalize("NFC", value or "").strip()
 
 
-def record_audit(*, dossier, actor, action, from_state="", to_state="", comment="", details=None):
+def record_audit(
+    *,
+    dossier=None,
+    dossier_id=None,
+    actor,
+    action,
+    from_state="",
+    to_state="",
+    comment="",
+    details=None,
+):
     return AuditEntry.objects.create(
-        dossier=dossier,
+        dossier_id=dossier.pk if dossier is not None else dossier_id,
         actor=actor,
         action=action,
         from_state=from_state,
@@ -294,6 +304,26 @@ def _lock_round(round_id) -> Round:
         raise InvalidInput(_("This voting round does not exist.")) from None
 
 
+def _share_round(round_id) -> Round:
+    """The round, locked FOR SHARE: votes go in side by side, a close waits for them all.
+
+    A close takes FOR UPDATE, so it tallies only once every vote holding the share lock has
+    committed, and a vote arriving while the round closes waits, then finds it closed.
+    Django has no FOR SHARE; on SQLite one writer at a time holds the database anyway.
+    """
+    table = connection.ops.quote_name(Round._meta.db_table)
+    sql = f"SELECT * FROM {table} WHERE id = %s"  # noqa: S608 (a model's table name)
+    if connection.features.has_select_for_update:
+        sql += " FOR SHARE"
+    try:
+        found = list(Round.objects.raw(sql, [int(round_id)]))
+    except (ValueError, TypeError):
+        found = []
+    if not found:
+        raise InvalidInput(_("This voting round does not exist."))
+    return found[0]
+
+
 def cast_vote(*, user, round_id, choice, comment="", conditions="", conflict="") -> Vote:
     """A member votes; a second vote is a visible correction; the last vote closes the round."""
     texts = {
@@ -308,35 +338,57 @@ def cast_vote(*, user, round_id, choice, comment="", conditions="", conflict="")
         if not texts[field]:
             raise InvalidInput(str(message))
     # Seats do not change once a round is open: checked before taking the lock, kept short.
-    voting_seats = RoundSeat.objects.filter(round_id=round_id).exclude(role=Seat.SECRETARY)
-    if not voting_seats.filter(user=user).exists():
+    voter_ids = list(
+        RoundSeat.objects.filter(round_id=round_id)
+        .exclude(role=Seat.SECRETARY)
+        .order_by()
+        .values_list("user_id", flat=True)
+    )
+    if user.pk not in voter_ids:
         raise NotPermitted(_("Only the members of this round's council can vote."))
-    voters = voting_seats.count()
-    with transaction.atomic():
-        round_ = _lock_round(round_id)
-        if not round_.is_open:
-            raise VoteClosed(_("This voting round is closed."))
-        if round_.due_on < timezone.localdate():
-            raise VoteClosed(_("The deadline of this voting round has passed."))
-        previous = round_.votes.filter(member=user, correction__isnull=True).first()
-        vote = Vote.objects.create(
-            round=round_, member=user, choice=choice, supersedes=previous, **texts
-        )
-        record_audit(
-            dossier=round_.dossier,
-            actor=user,
-            action="correct_vote" if previous else "vote",
-            comment=texts["comment"],
-            details={
-                "round": round_.number,
-                "choice": choice,
-                "conditions": texts["conditions"],
-                "conflict": texts["conflict"],
-                **({"corrects": previous.choice} if previous else {}),
-            },
-        )
-        if round_.votes.filter(correction__isnull=True).count() >= voters:
-            _close_locked_round(round_, user=None)
+    for attempt in range(3):
+        try:
+            vote = _record_vote(user=user, round_id=round_id, choice=choice, texts=texts)
+            break
+        except IntegrityError:
+            # The same member's other click committed first (the constraints allow one
+            # current vote per member): vote again, now as the correction of that one.
+            if attempt == 2:
+                raise
+    # Counted after commit, so of votes committing at once the last sees them all. Closing
+    # twice is harmless: close_round tallies once, under the round's FOR UPDATE lock.
+    current = Vote.objects.filter(round_id=round_id).values("member_id").distinct().count()
+    if current >= len(voter_ids):
+        close_round(round_id=round_id)
+    return vote
+
+
+@transaction.atomic
+def _record_vote(*, user, round_id, choice, texts) -> Vote:
+    round_ = _share_round(round_id)
+    if not round_.is_open:
+        raise VoteClosed(_("This voting round is closed."))
+    if round_.due_on < timezone.localdate():
+        raise VoteClosed(_("The deadline of this voting round has passed."))
+    previous = (
+        Vote.objects.filter(round=round_, member=user, correction__isnull=True).order_by().first()
+    )
+    vote = Vote.objects.create(
+        round=round_, member=user, choice=choice, supersedes=previous, **texts
+    )
+    record_audit(
+        dossier_id=round_.dossier_id,
+        actor=user,
+        action="correct_vote" if previous else "vote",
+        comment=texts["comment"],
+        details={
+            "round": round_.number,
+            "choice": choice,
+            "conditions": texts["conditions"],
+            "conflict": texts["conflict"],
+            **({"corrects": previous.choice} if previous else {}),
+        },
+    )
     return vote
 
 

@@ -310,3 +310,25 @@ def test_a_deadline_close_racing_the_last_vote_closes_once():
     round_.refresh_from_db()
     expected = "pass_review" if round_.result == "passed" else "request_revision"
     assert moves.get().action == expected
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_double_click_records_a_vote_and_its_correction_and_counts_once():
+    dossier = make_dossier(state="council_review")
+    members = council(3)
+    round_ = open_round_on(dossier, members)
+    results = run_at_once(
+        [
+            lambda: services.cast_vote(user=members[0], round_id=round_.pk, choice="approve"),
+            lambda: services.cast_vote(user=members[0], round_id=round_.pk, choice="approve"),
+        ]
+    )
+    assert all(isinstance(r, Vote) for r in results), results
+    votes = Vote.objects.filter(round=round_).order_by("pk")
+    assert [v.supersedes_id for v in votes] == [None, votes[0].pk]
+    assert Round.objects.get(pk=round_.pk).is_open  # one member of three has voted
+    for member in members[1:]:
+        services.cast_vote(user=member, round_id=round_.pk, choice="approve")
+    round_.refresh_from_db()
+    assert round_.outcome["approving"] == 3 and round_.result == "passed"

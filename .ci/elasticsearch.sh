@@ -59,8 +59,9 @@ fetch() {
     if [[ ! -f "$zip" ]]; then
         mvn -q -B -Dmaven.repo.local="$CACHE/m2" dependency:copy \
             -Dartifact="org.elasticsearch.distribution.integ-test-zip:elasticsearch:$ES_VERSION:zip" \
-            -DoutputDirectory="$CACHE"
+            -DoutputDirectory="$CACHE" >&2  # stdout carries only the URL line
     fi
+    command -v unzip >/dev/null || { apt-get update -qq && apt-get install -y -qq unzip; } >&2
     rm -rf "$ES_HOME.tmp"
     mkdir -p "$ES_HOME.tmp"
     unzip -q "$zip" -d "$ES_HOME.tmp"

@@ -126,6 +126,18 @@ def _schedule_stage(dossier: Dossier) -> None:
     )
 
 
+# What a transition writes: the stage, its clock, and what the transition bodies set.
+_TRANSITION_FIELDS = [
+    "state",
+    "stage_entered_at",
+    "stage_due_on",
+    "round_number",
+    "decision_number",
+    "decision_date",
+    "updated_at",
+]
+
+
 def transition_dossier(*, dossier_id, action: str, user=None, comment: str = "", details=None):
     """Take transition `action` on a dossier, as `user` (None: the system, e.g. a timer).
 
@@ -154,7 +166,7 @@ def transition_dossier(*, dossier_id, action: str, user=None, comment: str = "",
             except TransitionNotAllowed:
                 raise TransitionRefused(_refusal(dossier, action, user)) from None
             _schedule_stage(dossier)
-            dossier.save()
+            dossier.save(update_fields=_TRANSITION_FIELDS)
             _abandon_rounds_left_behind(open_rounds, dossier)
             record_audit(
                 dossier=dossier,

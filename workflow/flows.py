@@ -6,6 +6,9 @@ only through services.transition_dossier, which then, in the same transaction, c
 process never runs ahead of the dossier, and a failed transition rolls both back together.
 """
 
+import datetime
+
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
@@ -13,7 +16,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from . import roles
-from .models import Dossier, DossierProcess
+from .models import Dossier, DossierProcess, RoundProcess
 from .states import Stage
 
 
@@ -79,6 +82,37 @@ class DossierFlow(flow.Flow):
         activation.process.dossier = dossier
         activation.process.artifact = dossier
         return activation.process
+
+
+class RoundDeadlineFlow(flow.Flow):
+    """A review round's deadline as a viewflow timer: when it passes, the round closes on the
+    votes cast (close_round does nothing to a round its last vote already closed).
+
+    Due timers fire when viewflow's dispatcher runs: `manage.py workflow_timers`, from cron.
+    """
+
+    process_class = RoundProcess
+    process_title = _("Review round deadline")
+
+    start = flow.StartHandle(this.start_process).Next(this.wait)
+    wait = flow.Timer(this.deadline).Next(this.close)
+    close = flow.Function(this.close_round).Next(this.end)
+    end = flow.End()
+
+    def start_process(self, activation, round_):
+        activation.process.round = round_
+        activation.process.artifact = round_
+        return activation.process
+
+    def deadline(self, activation) -> datetime.datetime:
+        # A round is open through its due date, in the office's time zone.
+        day_after = activation.process.round.due_on + datetime.timedelta(days=1)
+        return timezone.make_aware(datetime.datetime.combine(day_after, datetime.time.min))
+
+    def close_round(self, activation):
+        from .services import close_round  # services starts this flow: import when it runs
+
+        close_round(round_id=activation.process.round_id)
 
 
 STAGE_TASKS = [node for node in DossierFlow.instance.nodes() if isinstance(node, StageTask)]

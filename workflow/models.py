@@ -516,3 +516,15 @@ class DossierProcess(Process):
     class Meta:
         verbose_name = _("dossier process")
         verbose_name_plural = _("dossier processes")
+
+
+class RoundProcess(Process):
+    """The viewflow process that waits for a review round's deadline (flows.RoundDeadlineFlow)."""
+
+    round = models.OneToOneField(
+        Round, on_delete=models.PROTECT, related_name="deadline_process", verbose_name=_("round")
+    )
+
+    class Meta:
+        verbose_name = _("round deadline")
+        verbose_name_plural = _("round deadlines")

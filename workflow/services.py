@@ -281,6 +281,7 @@ def open_round(*, user, dossier_id, chair_id, member_ids, due_on=None, secretary
     if secretary_id not in voter_ids:
         seats.append(RoundSeat(round=round_, user_id=secretary_id, role=Seat.SECRETARY))
     RoundSeat.objects.bulk_create(seats)
+    flows.RoundDeadlineFlow.start.run(round_=round_)
     record_audit(
         dossier=dossier,
         actor=user,
@@ -407,7 +408,7 @@ def _record_vote(*, user, round_id, choice, texts) -> Vote:
 def close_round(*, round_id, user=None) -> Round:
     """Tally the round and take the dossier on. Idempotent: a closed round stays as it was.
 
-    `user` None is the system (the last vote, or close_due_rounds at the deadline); a person
+    `user` None is the system (the last vote, or the round's deadline timer); a person
     closing early must be the council secretary.
     """
     if user is not None and not has_role(user, SECRETARY):
@@ -479,17 +480,6 @@ def _revision_letter(outcome, votes) -> str:
         if vote.conditions:
             lines.append(f"- {display_name(vote.member)}: {vote.conditions}")
     return "\n".join(lines)
-
-
-def close_due_rounds(*, today=None) -> int:
-    """Close every open round past its deadline; returns how many were closed."""
-    today = today or timezone.localdate()
-    due = Round.objects.filter(closed_at=None, due_on__lt=today).values_list("pk", flat=True)
-    closed = 0
-    for round_id in list(due):
-        close_round(round_id=round_id)
-        closed += 1
-    return closed
 
 
 # --- appraisal ---

@@ -1,6 +1,7 @@
 """Council rounds: the secretary opens, members vote and correct, the tally moves the dossier."""
 
 import datetime
+import os
 
 import pytest
 from django.utils import timezone
@@ -186,6 +187,24 @@ def test_no_round_outside_a_council_stage():
         open_round_on(dossier, council())
 
 
+def deadline_timer(round_):
+    from viewflow.workflow.models import Task
+
+    return Task.objects.get(process__roundprocess__round=round_, flow_task_type="TIMER")
+
+
+def fire_timers_at(moment):
+    """Run viewflow's timer dispatcher (`manage.py workflow_timers`) as if the clock said so."""
+    from viewflow.workflow.models import Task
+    from viewflow.workflow.timers import fire_due_timers
+
+    # The dispatcher fires what is due now: bring due timers' moments to now instead.
+    Task.objects.filter(flow_task_type="TIMER", scheduled__lte=moment).update(
+        scheduled=timezone.now()
+    )
+    return fire_due_timers()
+
+
 @pytest.mark.django_db
 def test_a_round_past_its_deadline_closes_on_the_votes_cast():
     dossier = make_dossier(state="council_review")
@@ -194,8 +213,11 @@ def test_a_round_past_its_deadline_closes_on_the_votes_cast():
     round_ = open_round_on(dossier, members, due_on=today)
     services.cast_vote(user=members[0], round_id=round_.pk, choice="approve")
     services.cast_vote(user=members[1], round_id=round_.pk, choice="approve")
-    assert services.close_due_rounds(today=today) == 0
-    assert services.close_due_rounds(today=today + datetime.timedelta(days=1)) == 1
+
+    timer = deadline_timer(round_)
+    assert timezone.localtime(timer.scheduled).date() == today + datetime.timedelta(days=1)
+    assert fire_timers_at(timezone.now()) == 0  # still the due date: the round stays open
+    assert fire_timers_at(timer.scheduled) == 1
     round_.refresh_from_db()
     # 2 of 3 voted: a quorum of two thirds; 2 of 3 approved: passed.
     assert round_.result == "passed"
@@ -203,17 +225,30 @@ def test_a_round_past_its_deadline_closes_on_the_votes_cast():
 
 
 @pytest.mark.django_db
-def test_close_due_rounds_command(capsys):
+def test_the_workflow_timers_command_closes_a_round_without_quorum():
     from django.core.management import call_command
 
     dossier = make_dossier(state="council_review")
     round_ = open_round_on(dossier, council(), due_on=timezone.localdate())
-    Round.objects.filter(pk=round_.pk).update(due_on=timezone.localdate() - datetime.timedelta(1))
-    call_command("close_due_rounds")
+    fire_timers_at(deadline_timer(round_).scheduled)  # brings the moment due…
+    call_command("workflow_timers", stdout=open(os.devnull, "w"))  # …and cron's command
     round_.refresh_from_db()
     assert round_.result == "revision" and not round_.outcome["quorum_met"]
     assert Dossier.objects.get(pk=dossier.pk).state == "revision_requested"
-    assert "1" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_a_deadline_after_the_last_vote_changes_nothing():
+    dossier = make_dossier(state="council_review", kind="plan")
+    members = council()
+    round_ = open_round_on(dossier, members, due_on=timezone.localdate())
+    for member in members:
+        services.cast_vote(user=member, round_id=round_.pk, choice="approve")
+    closed = Round.objects.get(pk=round_.pk)
+    fire_timers_at(deadline_timer(round_).scheduled)
+    after = Round.objects.get(pk=round_.pk)
+    assert (after.closed_at, after.result) == (closed.closed_at, "passed")
+    assert AuditEntry.objects.filter(dossier=dossier, action="close_round").count() == 1
 
 
 @pytest.mark.django_db

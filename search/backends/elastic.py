@@ -52,6 +52,8 @@ MAPPING = {
         "dossier_id": {"type": "long"},
         "agency_id": {"type": "long"},
         "agency_name": {"type": "keyword"},
+        # "<agency id>:<agency name>": the agency facet counts and labels in one terms aggregation.
+        "agency_facet": {"type": "keyword"},
         "kind": {"type": "keyword"},
         "stage": {"type": "keyword"},
         "doc_type": {"type": "keyword"},
@@ -86,6 +88,7 @@ def _document(entry: Entry) -> dict:
         "dossier_id": entry.dossier_id,
         "agency_id": entry.agency_id,
         "agency_name": entry.agency_name,
+        "agency_facet": f"{entry.agency_id}:{entry.agency_name}",
         "kind": entry.kind,
         "stage": entry.stage,
         "doc_type": entry.doc_type,
@@ -139,10 +142,7 @@ def es_query(query: Query, filters: Filters, visible) -> dict:
 
 
 AGGREGATIONS = {
-    "agency": {
-        "terms": {"field": "agency_id", "size": 1000},
-        "aggs": {"name": {"terms": {"field": "agency_name", "size": 1}}},
-    },
+    "agency": {"terms": {"field": "agency_facet", "size": 1000}},
     "kind": {"terms": {"field": "kind", "size": 50}},
     "stage": {"terms": {"field": "stage", "size": 50}},
     "year": {"terms": {"field": "year", "size": 200}},
@@ -209,6 +209,11 @@ class ElasticsearchBackend(Backend):
         es = self._call(lambda: self.es)
         if not self._call(es.indices.exists_alias, name=self.alias):
             self._create_index(self._new_index_name(), alias=True)
+        else:
+            # An index made before a field was added to MAPPING gets it (adding is allowed; its
+            # older entries have it after `search_reindex`).
+            self._call(es.indices.put_mapping, index=self.alias,
+                       properties=MAPPING["properties"])
         self._index_ready = True
 
     def _new_index_name(self) -> str:
@@ -292,9 +297,11 @@ class ElasticsearchBackend(Backend):
                        "_source": _document(entry)}
 
         try:
-            for _ok, _item in helpers.streaming_bulk(
-                es, actions(), chunk_size=batch_size, max_chunk_bytes=20 * 1024 * 1024,
-                raise_on_error=True,
+            # Two requests in flight: the engine indexes one chunk while this process folds and
+            # serialises the next (raise_on_error stops at the first refused document).
+            for _ok, _item in helpers.parallel_bulk(
+                es, actions(), thread_count=2, queue_size=2, chunk_size=batch_size,
+                max_chunk_bytes=20 * 1024 * 1024, raise_on_error=True,
             ):
                 done += 1
                 if progress and done % batch_size == 0:
@@ -360,7 +367,9 @@ class ElasticsearchBackend(Backend):
         }
         if request.facets:
             body["aggs"] = AGGREGATIONS
-        response = self._call(self.es.search, index=self.alias, **body).body
+        # The shard request cache keeps the result of a repeated search (the same words, filters
+        # and page) until the next refresh, as it does by default for searches without hits.
+        response = self._call(self.es.search, index=self.alias, request_cache=True, **body).body
         hits = [self._hit(raw, request) for raw in response["hits"]["hits"]]
         facets = self._facets(response.get("aggregations", {})) if request.facets else {}
         return SearchResult(total=response["hits"]["total"]["value"], hits=hits, facets=facets,
@@ -386,19 +395,31 @@ class ElasticsearchBackend(Backend):
         facets = {}
         for name in FACETS:
             buckets = aggs.get(name, {}).get("buckets", [])
-            values = []
-            for b in buckets:
-                label = ""
-                if name == "agency":
-                    names = b.get("name", {}).get("buckets", [])
-                    label = names[0]["key"] if names else ""
-                values.append(FacetValue(value=b["key"], count=b["doc_count"], label=label))
+            if name == "agency":
+                values = self._agency_values(buckets)
+            else:
+                values = [FacetValue(value=b["key"], count=b["doc_count"]) for b in buckets]
             if name == "year":
                 values.sort(key=lambda v: -v.value)
             else:
                 values.sort(key=lambda v: (-v.count, str(v.value)))
             facets[name] = values
         return facets
+
+    @staticmethod
+    def _agency_values(buckets) -> list[FacetValue]:
+        """Buckets keyed "<id>:<name>"; an agency renamed since some entries were indexed has a
+        bucket a name, counted together under its most frequent name."""
+        by_id: dict[int, FacetValue] = {}
+        for b in buckets:
+            agency_id, _colon, name = b["key"].partition(":")
+            value = by_id.get(int(agency_id))
+            if value is None:
+                by_id[int(agency_id)] = FacetValue(value=int(agency_id), count=b["doc_count"],
+                                                   label=name)
+            else:
+                value.count += b["doc_count"]
+        return list(by_id.values())
 
     # -- status ---------------------------------------------------------------------------------
 

@@ -189,6 +189,11 @@ class DatabaseBackend(Backend):
         self.clear()
         done = 0
         batch: list[Entry] = []
+        if self.vendor == "sqlite":
+            # No incremental merging while loading: the segments are merged once, at the end
+            # ('optimize'), instead of over and over as they pile up.
+            self._fts_config("automerge", 0)
+            self._fts_config("crisismerge", 64)
 
         def flush():
             nonlocal done
@@ -205,8 +210,16 @@ class DatabaseBackend(Backend):
                 flush()
         if batch:
             flush()
+        if self.vendor == "sqlite":
+            self._fts_config("automerge", 4)
+            self._fts_config("crisismerge", 16)
         self.optimize()
         return done
+
+    def _fts_config(self, name: str, value: int) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.execute("INSERT INTO search_entry_fts(search_entry_fts, rank) VALUES (%s, %s)",
+                           [name, value])
 
     def _insert_many(self, cursor, entries: list[Entry]) -> None:
         if self.vendor != "sqlite":

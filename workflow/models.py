@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 from viewflow.workflow.models import Process
 
@@ -334,9 +335,10 @@ class Seat(models.TextChoices):
 
 
 class VoteChoice(models.TextChoices):
-    APPROVE = policies.APPROVE, _("Approve")
+    # A vote's words differ from the approver's in Vietnamese: "tán thành", not "phê duyệt".
+    APPROVE = policies.APPROVE, pgettext_lazy("vote", "Approve")
     APPROVE_WITH_CONDITIONS = policies.APPROVE_WITH_CONDITIONS, _("Approve with conditions")
-    REJECT = policies.REJECT, _("Reject")
+    REJECT = policies.REJECT, pgettext_lazy("vote", "Reject")
     ABSTAIN = policies.ABSTAIN, _("Abstain")
     RECUSE = policies.RECUSE, _("Recuse (conflict of interest)")
 

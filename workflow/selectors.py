@@ -61,16 +61,22 @@ def may_upload_documents(user, dossier: Dossier) -> bool:
     return may_edit_dossier(user, dossier)
 
 
-# While a round is open, its tally takes these transitions, not a button.
-_DECIDED_BY_ROUND = frozenset({"pass_review", "request_revision", "complete_appraisal"})
+# A council round's tally or the recorded appraisal takes these transitions (with their minutes
+# or report), never a bare button.
+_DECIDED_ELSEWHERE = frozenset({"pass_review", "request_revision", "complete_appraisal"})
+
+
+def is_button_action(action: str) -> bool:
+    return action not in _DECIDED_ELSEWHERE
 
 
 def available_actions(user, dossier: Dossier) -> list[str]:
-    """Names of the transitions this user may take on this dossier now."""
-    names = [t.name for t in dossier.get_available_user_state_transitions(user)]
-    if dossier.rounds.filter(closed_at=None).exists():
-        names = [name for name in names if name not in _DECIDED_BY_ROUND]
-    return names
+    """Names of the transitions this user may take with a button on this dossier now."""
+    return [
+        t.name
+        for t in dossier.get_available_user_state_transitions(user)
+        if is_button_action(t.name)
+    ]
 
 
 def history_of(dossier: Dossier) -> QuerySet[AuditEntry]:

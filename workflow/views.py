@@ -236,6 +236,9 @@ def dossier_transition(request, pk, action):
     dossier = selectors.dossier_for(request.user, pk)
     form = TransitionForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    if not selectors.is_button_action(action):
+        messages.error(request, _("This is decided by a review round or a recorded appraisal."))
+        return redirect("workflow:dossier", pk=pk)
     try:
         services.transition_dossier(
             dossier_id=dossier.pk, action=action, user=request.user, comment=comment

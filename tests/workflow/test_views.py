@@ -143,3 +143,25 @@ def test_vietnamese_is_the_default_language_and_english_is_shipped(client):
     login(client, make_user("clerk"))
     assert "Hồ sơ" in client.get("/").content.decode()
     assert "Dossiers" in client.get("/en/").content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "stage, role, hidden",
+    [
+        ("council_review", "secretary", ["pass_review", "request_revision"]),
+        ("appraisal", "appraiser", ["complete_appraisal", "request_revision"]),
+    ],
+)
+def test_council_and_appraisal_outcomes_have_no_bare_button(client, stage, role, hidden):
+    """They come from a round's tally or a recorded appraisal, which issue their documents."""
+    dossier = make_dossier(state=stage, kind="project")
+    login(client, make_user(role))
+    page = client.get(reverse("workflow:dossier", args=[dossier.pk])).content.decode()
+    for action in hidden:
+        assert reverse("workflow:dossier_transition", args=[dossier.pk, action]) not in page
+    response = client.post(
+        reverse("workflow:dossier_transition", args=[dossier.pk, hidden[0]]), follow=True
+    )
+    assert response.status_code == 200
+    assert Dossier.objects.get(pk=dossier.pk).state == stage

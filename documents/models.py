@@ -46,10 +46,6 @@ class Document(models.Model):
     def __str__(self):
         return self.title
 
-    @property
-    def is_generated(self) -> bool:
-        return self.doc_type in GENERATED_TYPES
-
 
 class DocumentVersion(models.Model):
     """One stored file of a document, never changed once written; `frozen` once submitted."""

@@ -43,6 +43,14 @@ def _run(request):
     return form, result, None
 
 
+def _document_url(entry) -> str:
+    """A document hit opens the document where the words matched; a dossier hit, the dossier."""
+    kind, _, pk = entry.key.partition(":")
+    if kind == "version" and pk.isdigit():
+        return reverse("documents:read", args=[int(pk)])
+    return reverse("workflow:dossier", args=[entry.dossier_id])
+
+
 def _hit_dict(hit, labels) -> dict:
     entry = hit.entry
     return {
@@ -61,6 +69,7 @@ def _hit_dict(hit, labels) -> dict:
             "type": entry.doc_type,
             "type_label": str(labels["doc_type"].get(entry.doc_type, entry.doc_type)),
             "title": entry.title,
+            "url": _document_url(entry),
             "date": entry.date.isoformat() if entry.date else None,
         },
         "score": hit.score,

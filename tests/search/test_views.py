@@ -49,3 +49,28 @@ def test_the_api_answers_json_with_hits_and_facets(client, drafter_with_dossier)
 
 def test_search_needs_a_login(client):
     assert client.get("/search/", {"q": "x"}).status_code == 302
+
+
+def test_a_document_hit_opens_the_document_where_the_words_matched(
+    client, drafter_with_dossier, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from documents import services as documents
+    from tests.documents.sample_files import simple_docx
+
+    drafter, dossier = drafter_with_dossier
+    with django_capture_on_commit_callbacks(execute=True):
+        version = documents.upload_document(
+            user=drafter,
+            dossier=dossier,
+            doc_type="main",
+            uploaded_file=SimpleUploadedFile(
+                "du-thao.docx", simple_docx(paragraphs=["Hạ tầng mạng diện rộng của Tỉnh ủy"])
+            ),
+        )
+    data = client.get("/search/api/", {"q": "ha tang mang dien rong"}).json()
+    urls = [hit["document"]["url"] for hit in data["hits"]]
+    assert urls == [f"/documents/versions/{version.pk}/"]
+    page = client.get(data["hits"][0]["document"]["url"])
+    assert page.status_code == 200 and "Hạ tầng mạng diện rộng" in page.content.decode()

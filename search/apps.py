@@ -7,13 +7,10 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self):
+        from documents.signals import document_changed
         from workflow.signals import dossier_changed
 
         from . import receivers
 
         dossier_changed.connect(receivers.dossier_changed, dispatch_uid="search.dossier_changed")
-        try:
-            from documents.signals import document_changed
-        except ImportError:  # the documents app has not shipped its signal yet
-            return
         document_changed.connect(receivers.document_changed, dispatch_uid="search.document_changed")

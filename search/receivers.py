@@ -11,15 +11,5 @@ def dossier_changed(sender, dossier, **kwargs):
     services.enqueue_dossier(dossier.pk)
 
 
-def _dossier_id_of(version):
-    dossier_id = getattr(version, "dossier_id", None)
-    if dossier_id is None:
-        document = getattr(version, "document", None)
-        dossier_id = getattr(document, "dossier_id", None)
-    return dossier_id
-
-
 def document_changed(sender, version, **kwargs):
-    dossier_id = _dossier_id_of(version)
-    if dossier_id is not None:
-        services.enqueue_dossier(dossier_id, version_id=version.pk)
+    services.enqueue_dossier(version.document.dossier_id, version_id=version.pk)

@@ -48,20 +48,10 @@ class SearchError(Exception):
 
 
 def _dossiers():
-    # Search reads dossiers for the whole system (to index them), not for a user, so it reads the
-    # model itself; what a user may see is decided by workflow.selectors at query time.
-    from workflow.models import Dossier
+    # The index holds every dossier; what a user may see is decided at query time.
+    from workflow.selectors import all_dossiers
 
-    return Dossier.objects.select_related("agency")
-
-
-def _indexable_documents(dossier):
-    """(version_id, doc_type, title, text, created_at) for each document of the dossier to index."""
-    try:
-        from documents.selectors import indexable_documents
-    except ImportError:  # the documents app has not shipped its selector yet
-        return []
-    return indexable_documents(dossier)
+    return all_dossiers()
 
 
 def _local_date(value) -> datetime.date | None:
@@ -95,7 +85,9 @@ def entries_for(dossier) -> list[Entry]:
             **common,
         )
     ]
-    for version_id, doc_type, title, text, created_at in _indexable_documents(dossier):
+    from documents.selectors import indexable_documents
+
+    for version_id, doc_type, title, text, created_at in indexable_documents(dossier):
         entries.append(
             Entry.build(
                 key=f"version:{version_id}",

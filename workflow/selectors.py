@@ -1,5 +1,6 @@
 """Every read with a permission in it. Views, documents and search ask here who sees what."""
 
+from django.contrib.auth import get_user_model
 from django.db.models import F, Prefetch, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +40,16 @@ def dossiers_visible_to(user) -> QuerySet[Dossier]:
     if agency_ids is None:
         return dossiers
     return dossiers.filter(agency_id__in=agency_ids)
+
+
+def all_dossiers() -> QuerySet[Dossier]:
+    """Every dossier, for work done on behalf of the system (indexing), never shown as is."""
+    return Dossier.objects.select_related("agency")
+
+
+def lock_dossier(pk) -> Dossier:
+    """The dossier re-read under a row lock, inside the caller's transaction."""
+    return Dossier.objects.select_for_update().get(pk=pk)
 
 
 def dossier_for(user, pk) -> Dossier:
@@ -212,8 +223,6 @@ def may_appraise(user, dossier: Dossier) -> bool:
 
 
 def council_candidates():
-    from django.contrib.auth import get_user_model
-
     return (
         get_user_model()
         .objects.filter(groups__name=COUNCIL_MEMBER, is_active=True)

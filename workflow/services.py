@@ -4,6 +4,7 @@ import unicodedata
 from dataclasses import asdict
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -111,19 +112,19 @@ def update_dossier(*, user, dossier_id, title, program, summary) -> Dossier:
     return dossier
 
 
-def _holidays():
+def _in_working_days(days: int):
+    """The date `days` working days from today, skipping weekends and public holidays."""
     configured = [
         timezone.datetime.fromisoformat(d).date() for d in settings.WORKFLOW_PUBLIC_HOLIDAYS
     ]
-    return [*configured, *PublicHoliday.objects.values_list("date", flat=True)]
+    holidays = [*configured, *PublicHoliday.objects.values_list("date", flat=True)]
+    return add_working_days(timezone.localdate(), days, holidays)
 
 
 def _schedule_stage(dossier: Dossier) -> None:
     dossier.stage_entered_at = timezone.now()
     days = selectors.policy_for(dossier.kind).days_for(dossier.state)
-    dossier.stage_due_on = (
-        add_working_days(timezone.localdate(), days, _holidays()) if days is not None else None
-    )
+    dossier.stage_due_on = _in_working_days(days) if days is not None else None
 
 
 # What a transition writes: the stage, its clock, and what the transition bodies set.
@@ -238,12 +239,6 @@ def _abandon_rounds_left_behind(open_rounds, dossier) -> None:
             round_.save(update_fields=["closed_at", "result"])
 
 
-def _user_model():
-    from django.contrib.auth import get_user_model
-
-    return get_user_model()
-
-
 @transaction.atomic
 def open_round(*, user, dossier_id, chair_id, member_ids, due_on=None, secretary_id=None) -> Round:
     """The secretary composes the council for a round on the dossier's current stage."""
@@ -259,13 +254,12 @@ def open_round(*, user, dossier_id, chair_id, member_ids, due_on=None, secretary
         raise InvalidInput(_("A review round is already open on this dossier."))
     member_ids = [int(pk) for pk in member_ids if str(pk) and int(pk) != int(chair_id)]
     voter_ids = [int(chair_id), *dict.fromkeys(member_ids)]
-    voters = _user_model().objects.filter(pk__in=voter_ids, is_active=True)
+    voters = get_user_model().objects.filter(pk__in=voter_ids, is_active=True)
     if len(voters) != len(voter_ids) or not all(has_role(v, COUNCIL_MEMBER) for v in voters):
         raise InvalidInput(_("The chair and every member must be council members."))
     today = timezone.localdate()
     if due_on is None:
-        days = selectors.policy_for(dossier.kind).days_for(dossier.state) or 10
-        due_on = add_working_days(today, days, _holidays())
+        due_on = _in_working_days(selectors.policy_for(dossier.kind).days_for(dossier.state) or 10)
     if due_on < today:
         raise InvalidInput(_("The deadline of a round cannot be in the past."))
     round_ = Round.objects.create(

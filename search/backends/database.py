@@ -77,6 +77,20 @@ _AGENCY_OF = f"({_R} >> {_AGENCY_SHIFT})"
 _GROUP_OF = f"(({_R} >> {_GROUP_SHIFT}) & {_GROUP_MASK})"
 
 
+def _entry_conditions(filters: Filters, prefix: str) -> tuple[list[str], list]:
+    """The filters only search_entry holds: decision number and date range."""
+    where, params = [], []
+    for condition, value in (
+        ("decision_key = %s", filters.decision_key),
+        ("date >= %s", filters.date_from),
+        ("date <= %s", filters.date_to),
+    ):
+        if value:
+            where.append(prefix + condition)
+            params.append(value)
+    return where, params
+
+
 class _Codes:
     """The dense codes of agencies and of (kind, stage, document type, year) groups that SQLite
     FTS rowids carry, read once a batch and added as new values appear."""
@@ -479,16 +493,8 @@ class DatabaseBackend(Backend):
                 return None
             conditions.append(f"{_GROUP_OF} IN ({', '.join(map(str, found))})")
         # The decision number and the dates are not in the rowid: those entries are looked up.
-        entry_where = []
-        if filters.decision_key:
-            entry_where.append("decision_key = %s")
-            params.append(filters.decision_key)
-        if filters.date_from:
-            entry_where.append("date >= %s")
-            params.append(filters.date_from)
-        if filters.date_to:
-            entry_where.append("date <= %s")
-            params.append(filters.date_to)
+        entry_where, entry_params = _entry_conditions(filters, "")
+        params.extend(entry_params)
         if entry_where:
             conditions.append(
                 f"{_R} IN (SELECT fts_rowid FROM search_entry WHERE {' AND '.join(entry_where)})"
@@ -645,16 +651,8 @@ class DatabaseBackend(Backend):
             any_of("e.stage", list(filters.stages))
         if filters.doc_types:
             any_of("e.doc_type", list(filters.doc_types))
-        if filters.decision_key:
-            where.append("e.decision_key = %s")
-            params.append(filters.decision_key)
-        if filters.date_from:
-            where.append("e.date >= %s")
-            params.append(filters.date_from)
-        if filters.date_to:
-            where.append("e.date <= %s")
-            params.append(filters.date_to)
-        return where, params
+        entry_where, entry_params = _entry_conditions(filters, "e.")
+        return [*where, *entry_where], [*params, *entry_params]
 
     def _match(self, query: Query) -> tuple[str | None, list]:
         if query.is_empty:

@@ -1,7 +1,6 @@
 """Index updates follow workflow actions through the outbox, and wait while the engine is down."""
 
 import uuid
-from types import SimpleNamespace
 
 import pytest
 from django.db import transaction
@@ -65,14 +64,21 @@ def test_a_query_without_words_is_answered_with_a_message():
     assert error.value.status == 400
 
 
-def test_a_document_change_queues_its_dossier():
-    dossier = make_dossier()
-    from documents.signals import document_changed
+def test_an_upload_queues_its_dossier():
+    from django.core.files.uploadedfile import SimpleUploadedFile
 
-    version = SimpleNamespace(pk=77, document=SimpleNamespace(dossier_id=dossier.pk))
-    document_changed.send(sender=None, version=version)
-    row = OutboxEntry.objects.get()
-    assert (row.dossier_id, row.version_id) == (dossier.pk, 77)
+    from documents import services as documents
+    from tests.documents.sample_files import simple_docx
+
+    dossier = make_dossier()
+    version = documents.upload_document(
+        user=make_user("drafter", dossier.agency),
+        dossier=dossier,
+        doc_type="main",
+        uploaded_file=SimpleUploadedFile("du-thao.docx", simple_docx()),
+    )
+    row = OutboxEntry.objects.get(version_id__isnull=False)
+    assert (row.dossier_id, row.version_id) == (dossier.pk, version.pk)
 
 
 def test_reindex_finds_dossiers_made_without_signals(capsys):

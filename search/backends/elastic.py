@@ -9,10 +9,11 @@ as for the database backend, so both match the same words.
 The index is reached through an alias; `rebuild` fills a new index and moves the alias to it in
 one step, so searches keep working during a reindex.
 
-Server versions: the 9.x client asks for 9-compatible responses. An 8.x server (the newest
-distribution on Maven Central, used in CI, is 8.19) refuses those, so the backend asks the server
-its version first and, on 8.x, asks for 8-compatible responses instead; nothing else differs in
-the requests it makes.
+Server versions: CI runs Elasticsearch 9.5, which the 9.x client speaks to as it is. The client
+asks for 9-compatible responses, which an 8.x cluster refuses, so the backend asks the server its
+version first and, on 8.x, asks for 8-compatible responses instead; nothing else differs in the
+requests it makes (checked by hand against 8.19.21 with `ES_VERSION=8.19.21 bash
+.ci/elasticsearch.sh`).
 """
 
 import datetime

@@ -45,14 +45,29 @@ def es_backend(es_url):
 
 
 @pytest.fixture(
-    params=["database", pytest.param("elasticsearch", marks=pytest.mark.elasticsearch)]
+    params=[
+        "database",
+        "database-committed",
+        pytest.param("elasticsearch", marks=pytest.mark.elasticsearch),
+    ]
 )
-def backend(request, db):
-    if request.param == "database":
-        from search.backends.database import DatabaseBackend
+def backend(request):
+    """The database backend inside a test transaction, and with committed data: on SQLite the
+    facet scan then runs on a second connection beside the ranking (SEARCH_SQLITE_PARALLEL)."""
+    if request.param == "elasticsearch":
+        request.getfixturevalue("db")
+        return request.getfixturevalue("es_backend")
+    from search.backends.database import DatabaseBackend
 
+    if request.param == "database":
+        request.getfixturevalue("db")
         return DatabaseBackend()
-    return request.getfixturevalue("es_backend")
+    request.getfixturevalue("transactional_db")
+    # The test's flush empties the tables Django knows, not the FTS index: cleared here.
+    backend = DatabaseBackend()
+    backend.clear()
+    request.addfinalizer(backend.clear)
+    return backend
 
 
 def make_entry(key, **values) -> Entry:

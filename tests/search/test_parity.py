@@ -1,6 +1,7 @@
 """The same queries give the same hits on every backend: each case runs against each one."""
 
 import datetime
+import threading
 import unicodedata
 
 import pytest
@@ -150,6 +151,27 @@ def test_facets_count_every_hit_not_only_the_page(indexed):
     assert facets["doc_type"] == {"dossier": 1, "main": 1, "minutes": 1, "decision": 1}
     labels = {v.value: v.label for v in result.facets["agency"]}
     assert labels[1] == "Tỉnh ủy Hà Giang"
+
+
+def test_facets_counted_beside_the_ranking_are_the_same(transactional_db, settings):
+    """SQLite counts the facets on a second connection when the data is committed; on
+    PostgreSQL the setting changes nothing. Both ways give the same answer."""
+    from django.db import connection
+
+    from search.backends.database import DatabaseBackend
+
+    backend = DatabaseBackend()
+    backend.clear()
+    backend.index(CORPUS)
+    answers = []
+    for parallel in (True, False):
+        settings.SEARCH_SQLITE_PARALLEL = parallel
+        result = run(backend, "ke hoach", per_page=2)
+        answers.append((result.total, result.facets, keys(result)))
+    assert answers[0] == answers[1] and answers[0][0] == len(KE_HOACH)
+    if connection.vendor == "sqlite":
+        assert any(t.name.startswith("search-reader") for t in threading.enumerate())
+    backend.clear()
 
 
 def test_results_only_contain_the_visible_agencies(indexed):

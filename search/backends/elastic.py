@@ -45,8 +45,12 @@ _SOURCE = [
     "key", "dossier_id", "agency_id", "agency_name", "kind", "stage", "doc_type", "date",
     "decision_number", "title", "text",
 ]
+# Raised when a field is added that existing entries need: an older index then works on (a field
+# added to its mapping), its new field filled by `search_reindex`, and is searched the old way.
+MAPPING_VERSION = 2
 MAPPING = {
     "dynamic": "strict",
+    "_meta": {"dossierflow_mapping": MAPPING_VERSION},
     "_source": {"excludes": ["title_folded", "text_folded"]},
     "properties": {
         "key": {"type": "keyword"},
@@ -55,6 +59,8 @@ MAPPING = {
         "agency_name": {"type": "keyword"},
         # "<agency id>:<agency name>": the agency facet counts and labels in one terms aggregation.
         "agency_facet": {"type": "keyword"},
+        # "<kind>|<stage>|<doc_type>|<year>": the other four facets in one terms aggregation.
+        "facet_group": {"type": "keyword"},
         "kind": {"type": "keyword"},
         "stage": {"type": "keyword"},
         "doc_type": {"type": "keyword"},
@@ -90,6 +96,7 @@ def _document(entry: Entry) -> dict:
         "agency_id": entry.agency_id,
         "agency_name": entry.agency_name,
         "agency_facet": f"{entry.agency_id}:{entry.agency_name}",
+        "facet_group": f"{entry.kind}|{entry.stage}|{entry.doc_type}|{entry.year or ''}",
         "kind": entry.kind,
         "stage": entry.stage,
         "doc_type": entry.doc_type,
@@ -142,8 +149,14 @@ def es_query(query: Query, filters: Filters, visible) -> dict:
     return {"bool": {"must": must, "must_not": must_not, "filter": flt}}
 
 
+# The facets in two terms aggregations: each one walks every match, so fewer is quicker.
 AGGREGATIONS = {
     "agency": {"terms": {"field": "agency_facet", "size": 1000}},
+    "group": {"terms": {"field": "facet_group", "size": 10000}},
+}
+# For an index made before facet_group existed (MAPPING_VERSION 1), until it is rebuilt.
+AGGREGATIONS_V1 = {
+    "agency": AGGREGATIONS["agency"],
     "kind": {"terms": {"field": "kind", "size": 50}},
     "stage": {"terms": {"field": "stage", "size": 50}},
     "year": {"terms": {"field": "year", "size": 200}},
@@ -164,6 +177,7 @@ class ElasticsearchBackend(Backend):
         self.max_retries = max_retries
         self._es: Elasticsearch | None = None
         self._index_ready = False
+        self._mapping_version = MAPPING_VERSION
         self._lock = threading.Lock()
 
     # -- connection -----------------------------------------------------------------------------
@@ -211,11 +225,19 @@ class ElasticsearchBackend(Backend):
         if not self._call(es.indices.exists_alias, name=self.alias):
             self._create_index(self._new_index_name(), alias=True)
         else:
-            # An index made before a field was added to MAPPING gets it (adding is allowed; its
-            # older entries have it after `search_reindex`).
-            self._call(es.indices.put_mapping, index=self.alias,
-                       properties=MAPPING["properties"])
+            self._mapping_version = self._index_mapping_version()
+            if self._mapping_version < MAPPING_VERSION:
+                # Adding fields is allowed; the entries get them from `search_reindex`, which
+                # makes a new index with the current mapping.
+                self._call(es.indices.put_mapping, index=self.alias,
+                           properties=MAPPING["properties"])
         self._index_ready = True
+
+    def _index_mapping_version(self) -> int:
+        body = self._call(self.es.indices.get_mapping, index=self.alias).body
+        versions = [m.get("mappings", {}).get("_meta", {}).get("dossierflow_mapping", 1)
+                    for m in body.values()]
+        return min(versions or [1])
 
     def _new_index_name(self) -> str:
         return f"{self.alias}-{datetime.datetime.now(datetime.UTC):%Y%m%d%H%M%S%f}"
@@ -283,7 +305,7 @@ class ElasticsearchBackend(Backend):
         new = self._new_index_name()
         self._create_index(new, alias=False)
         self._swap_alias(new, old)
-        self._index_ready = True
+        self._index_ready, self._mapping_version = True, MAPPING_VERSION
 
     def rebuild(self, entries: Iterator[Entry], *, progress=None, batch_size: int = 1000) -> int:
         """Fill a new index (refresh off while loading), then point the alias at it."""
@@ -320,7 +342,7 @@ class ElasticsearchBackend(Backend):
         self._swap_alias(new, old)
         if progress:
             progress(done)
-        self._index_ready = True
+        self._index_ready, self._mapping_version = True, MAPPING_VERSION
         return done
 
     def _swap_alias(self, new: str, old: list[str]) -> None:
@@ -367,7 +389,7 @@ class ElasticsearchBackend(Backend):
             "_source": _SOURCE,
         }
         if request.facets:
-            body["aggs"] = AGGREGATIONS
+            body["aggs"] = AGGREGATIONS if self._mapping_version >= 2 else AGGREGATIONS_V1
         # The shard request cache keeps the result of a repeated search (the same words, filters
         # and page) until the next refresh, as it does by default for searches without hits.
         response = self._call(self.es.search, index=self.alias, request_cache=True, **body).body
@@ -393,19 +415,25 @@ class ElasticsearchBackend(Backend):
         return hit
 
     def _facets(self, aggs: dict) -> dict[str, list[FacetValue]]:
-        facets = {}
-        for name in FACETS:
-            buckets = aggs.get(name, {}).get("buckets", [])
-            if name == "agency":
-                values = self._agency_values(buckets)
-            else:
-                values = [FacetValue(value=b["key"], count=b["doc_count"]) for b in buckets]
+        counts = {name: {} for name in FACETS if name != "agency"}
+        for name in counts:
+            for b in aggs.get(name, {}).get("buckets", []):
+                counts[name][b["key"]] = b["doc_count"]
+        for b in aggs.get("group", {}).get("buckets", []):
+            kind, stage, doc_type, year = b["key"].split("|")
+            for name, value in (("kind", kind), ("stage", stage), ("doc_type", doc_type),
+                                ("year", int(year) if year else None)):
+                if value is not None:
+                    counts[name][value] = counts[name].get(value, 0) + b["doc_count"]
+        facets = {"agency": self._agency_values(aggs.get("agency", {}).get("buckets", []))}
+        facets["agency"].sort(key=lambda v: (-v.count, str(v.value)))
+        for name, values in counts.items():
+            facets[name] = [FacetValue(value=v, count=n) for v, n in values.items()]
             if name == "year":
-                values.sort(key=lambda v: -v.value)
+                facets[name].sort(key=lambda v: -v.value)
             else:
-                values.sort(key=lambda v: (-v.count, str(v.value)))
-            facets[name] = values
-        return facets
+                facets[name].sort(key=lambda v: (-v.count, str(v.value)))
+        return {name: facets[name] for name in FACETS}
 
     @staticmethod
     def _agency_values(buckets) -> list[FacetValue]:
@@ -431,10 +459,13 @@ class ElasticsearchBackend(Backend):
             count = None
             if es.indices.exists_alias(name=self.alias):
                 count = es.count(index=self.alias).body["count"]
+                version = self._index_mapping_version()
         except (SearchUnavailable, *ERRORS) as error:
             return Health(self.name, False, f"{self.url}: {error}")
         ok = cluster.get("status") in ("green", "yellow")
         detail = f"{self.url} cluster {cluster.get('cluster_name')} {cluster.get('status')}"
         if count is None:
             detail += ", no index yet (run search_reindex)"
+        elif version < MAPPING_VERSION:
+            detail += ", index made by an older version (run search_reindex)"
         return Health(self.name, ok, detail, entries=count)

@@ -16,7 +16,6 @@ and PostgreSQL's `simple` configuration split them identically), and because fol
 positions, a match found in the folded text is highlighted at the same offsets in the original.
 """
 
-import codecs
 import re
 import unicodedata
 
@@ -67,28 +66,51 @@ class _FoldTable(dict):
 
 _FOLD = _FoldTable()
 
-# The fast path for the characters of Vietnamese text. str.translate looks each character up in a
-# Python mapping (some 40 ns a character, most of the cost of indexing a document); a single-byte
-# charmap codec maps each of up to 256 characters to a byte in C, and bytes.translate then turns
-# each byte into its folded ASCII letter or a space. The table holds ASCII, the Vietnamese letters
-# in both cases and common punctuation; the byte of each is what _fold_char gives, so both paths
-# agree by construction, and a text with any other character takes the general path.
-_VIETNAMESE = "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
-_FAST_CHARS = "".join(dict.fromkeys(
-    "\t\n\r" + "".join(map(chr, range(32, 127))) + _VIETNAMESE + _VIETNAMESE.upper()
-    + "–—‘’“”…•·°«»§×€" + "".join(map(chr, range(32)))
-))[:256]
-_FAST_ENCODING = codecs.charmap_build(_FAST_CHARS)
-_FAST_BYTES = bytes(ord(_fold_char(c)) for c in _FAST_CHARS).ljust(256, b" ")
+# The fast path, for text whose characters all lie in the four 256-character pages Vietnamese
+# uses: Basic Latin and Latin-1 (U+00xx), Latin Extended-A/B (U+01xx: ă đ ơ ư), Latin Extended
+# Additional (U+1Exx: ạ ả ấ … ỹ) and General Punctuation (U+20xx: dashes, quotes, …). str.translate
+# looks each character up in a Python mapping (some 40 ns a character, most of the cost of
+# indexing a document). Here the text is encoded as UTF-16, its low bytes folded through one
+# bytes.translate table a page, and the results merged with masks made from the high bytes, all in
+# C: about 11 ns a character. The tables are made from _fold_char, so both paths agree by
+# construction; a text with any other character, or one that folds to a non-ASCII letter, takes
+# the general path.
+_PAGES = (0x00, 0x01, 0x1E, 0x20)
+_PAGE_BYTES = bytes(_PAGES)
+_NOT_ASCII = 0x7F  # never a folded character (that is a letter, a digit or a space)
+
+
+def _page_table(page: int) -> bytes:
+    folded = (_fold_char(chr(page << 8 | low)) for low in range(256))
+    return bytes(ord(f) if f.isascii() else _NOT_ASCII for f in folded)
+
+
+_PAGE_FOLD = {page: _page_table(page) for page in _PAGES}
+_PAGE_MASK = {page: bytes(0xFF if high == page else 0 for high in range(256)) for page in _PAGES}
+
+
+def _fold_fast(value: str) -> str | None:
+    encoded = value.encode("utf-16-le", "surrogatepass")
+    if len(encoded) != 2 * len(value):  # characters beyond the Basic Multilingual Plane
+        return None
+    low, high = encoded[0::2], encoded[1::2]
+    if high.translate(None, _PAGE_BYTES):  # a character outside the four pages
+        return None
+    folded = 0
+    for page in _PAGES:
+        if page == 0 or page in high:
+            folded |= (int.from_bytes(low.translate(_PAGE_FOLD[page]), "little")
+                       & int.from_bytes(high.translate(_PAGE_MASK[page]), "little"))
+    out = folded.to_bytes(len(value), "little")
+    if _NOT_ASCII in out:
+        return None
+    return out.decode("ascii")
 
 
 def fold_text(value: str) -> str:
     """The indexed form of an already cleaned text; same length, see the module docstring."""
-    try:
-        encoded = codecs.charmap_encode(value, "strict", _FAST_ENCODING)[0]
-    except UnicodeEncodeError:
-        return value.translate(_FOLD)
-    return encoded.translate(_FAST_BYTES).decode("ascii")
+    folded = _fold_fast(value) if value else value
+    return value.translate(_FOLD) if folded is None else folded
 
 
 def fold(value: str | None) -> str:

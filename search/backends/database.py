@@ -13,6 +13,9 @@ Why it is quick on SQLite (docs/search.md has the measurements):
   and year. Totals, facet counts, the permission filter and the agency/kind/stage/type filters
   are therefore answered from the index alone: a common word matches a third of the corpus, and
   reading search_entry for each of those rows cost more than everything else together;
+- the facets take one pass over the matches, without the sort of a GROUP BY (_FACET_SCAN), on a
+  second connection in a worker thread while this one ranks (_beside): SQLite works without the
+  GIL, so the two use both cores;
 - `columnsize=0`: bm25 ranks without looking up each matching row's length (it weighs the title
   three times the text and saturates repeated words, but does not favour short texts), and
   `ORDER BY bm25(…) LIMIT k` keeps only the k best rows while scanning, where `ORDER BY rank`

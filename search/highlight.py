@@ -8,6 +8,7 @@ wrapping the matches in <mark>, so document text can never inject markup.
 """
 
 import re
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
 from django.utils.html import escape
@@ -32,12 +33,39 @@ def _pattern(clauses: tuple[Clause, ...]) -> re.Pattern | None:
     return re.compile(r"(?<!\S)(?:" + "|".join(alternatives) + r")(?!\S)")
 
 
-def match_spans(text: str, query: Query) -> list[tuple[int, int]]:
-    """Where the query's positive words and phrases occur in an original (cleaned) text."""
+# A long document (a hundred pages is some 250,000 characters) is read in pieces, and no further
+# once enough matches are found to choose snippets from: a page of 20 such hits would otherwise
+# fold and search 5 MB of text, and weigh every match against every other.
+_PIECE = 16_384
+_ENOUGH = 50
+_MARGIN = 256  # a match that may run past the folded part is looked for again with the next piece
+
+
+def match_spans(text: str, query: Query, *, enough: int | None = None) -> list[tuple[int, int]]:
+    """Where the query's positive words and phrases occur in an original (cleaned) text: all of
+    them, or the first `enough` or so (a phrase longer than _MARGIN across two pieces is missed)."""
     pattern = _pattern(tuple(query.positive_clauses))
     if pattern is None or not text:
         return []
-    return [m.span() for m in pattern.finditer(fold_text(text))]
+    if enough is None or len(text) <= _PIECE:
+        return [m.span() for m in pattern.finditer(fold_text(text))]
+    spans: list[tuple[int, int]] = []
+    folded = ""
+    searched = 0
+    while len(folded) < len(text) and len(spans) < enough:
+        folded += fold_text(text[len(folded):len(folded) + _PIECE])
+        complete = len(folded) == len(text)
+        resume = None
+        for m in pattern.finditer(folded, searched):
+            if not complete and m.end() > len(folded) - _MARGIN:
+                resume = m.start()  # it may go on in the next piece
+                break
+            spans.append(m.span())
+            searched = m.end()
+        if resume is None:
+            resume = max(searched, len(folded) - _MARGIN)
+        searched = resume
+    return spans
 
 
 def mark(text: str, query: Query) -> Snippet:
@@ -50,17 +78,19 @@ def snippets(text: str, query: Query, *, count: int = 2, size: int = 200) -> lis
     reading order; the opening of the text when nothing matched in it (the title did)."""
     if not text:
         return []
-    spans = match_spans(text, query)
+    spans = match_spans(text, query, enough=_ENOUGH)
     if not spans:
         end = _word_end(text, min(len(text), size))
         return [_segments(text, [], 0, end)]
     # A window around each match, scored by how many matches it holds; the best non-overlapping
     # ones are kept.
     windows = []
+    starts, ends = [s for s, _e in spans], [e for _s, e in spans]
     for start, _end in spans:
         lo = _word_start(text, max(0, start - size // 4))
         hi = _word_end(text, min(len(text), lo + size))
-        inside = [s for s in spans if s[0] >= lo and s[1] <= hi]
+        # The matches are in order and do not overlap: those inside the window are a slice.
+        inside = spans[bisect_left(starts, lo):bisect_right(ends, hi)]
         windows.append((len(inside), -lo, lo, hi, inside))
     windows.sort(reverse=True)
     chosen: list[tuple[int, int, list]] = []

@@ -22,3 +22,22 @@ def test_snippets_escape_the_text_and_mark_only_the_matches():
     html = as_html(snippets(text, parse('"ke hoach"'))[0])
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert re.findall(r"<mark>(.*?)</mark>", html) == ["kế hoạch"]
+
+
+def test_a_long_document_is_read_until_enough_matches_are_found():
+    filler = "Nội dung chi tiết của phụ lục số liệu. " * 2000  # some 80,000 characters
+    text = filler + "Kế hoạch chuyển đổi số. " + filler + " kế  hoạch " * 6000
+    query = parse('"ke hoach"')
+    every = match_spans(text, query)
+    assert len(every) == 6001 and every[0][0] == len(filler)
+    first = match_spans(text, query, enough=5)
+    assert first == every[: len(first)] and 5 <= len(first) < 3000
+    # The passages shown are where the words are, far into the document.
+    assert all(any(is_match for _part, is_match in s) for s in snippets(text, query))
+
+
+def test_pieces_do_not_split_a_match():
+    for shift in range(0, 40, 3):
+        text = "x" * (16_384 - 300 + shift) + " kế hoạch" * 60
+        query = parse('"ke hoach"')
+        assert match_spans(text, query, enough=1000) == match_spans(text, query)

@@ -43,7 +43,8 @@ _MARGIN = 256  # a match that may run past the folded part is looked for again w
 
 def match_spans(text: str, query: Query, *, enough: int | None = None) -> list[tuple[int, int]]:
     """Where the query's positive words and phrases occur in an original (cleaned) text: all of
-    them, or the first `enough` or so (a phrase longer than _MARGIN across two pieces is missed)."""
+    them, or the first `enough` of a long one (a phrase longer than _MARGIN across two pieces is
+    missed)."""
     pattern = _pattern(tuple(query.positive_clauses))
     if pattern is None or not text:
         return []
@@ -62,6 +63,8 @@ def match_spans(text: str, query: Query, *, enough: int | None = None) -> list[t
                 break
             spans.append(m.span())
             searched = m.end()
+            if len(spans) >= enough:
+                return spans
         if resume is None:
             resume = max(searched, len(folded) - _MARGIN)
         searched = resume

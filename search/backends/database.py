@@ -40,6 +40,7 @@ from ..query import Clause, Query
 from .base import (
     FACETS,
     MAX_RESULT_WINDOW,
+    SNIPPET_TEXT_CHARS,
     Backend,
     Entry,
     FacetValue,
@@ -462,7 +463,9 @@ class DatabaseBackend(Backend):
             return {}
         marks = ", ".join(["%s"] * len(ids))
         cursor.execute(
-            f"SELECT entry_id, text FROM search_entry_text WHERE entry_id IN ({marks})", ids
+            f"SELECT entry_id, substr(text, 1, %s) FROM search_entry_text "
+            f"WHERE entry_id IN ({marks})",
+            [SNIPPET_TEXT_CHARS, *ids],
         )
         return dict(cursor.fetchall())
 

@@ -30,6 +30,7 @@ from ..query import Clause, Query
 from .base import (
     FACETS,
     MAX_RESULT_WINDOW,
+    SNIPPET_TEXT_CHARS,
     Backend,
     Entry,
     FacetValue,
@@ -106,7 +107,7 @@ def _document(entry: Entry) -> dict:
         "decision_key": entry.decision_key,
         "decision_number": entry.decision_number,
         "title": entry.title,
-        "text": entry.text,
+        "text": entry.text[:SNIPPET_TEXT_CHARS],  # for snippets only
         "title_folded": entry.title_folded,
         "text_folded": entry.text_folded,
     }

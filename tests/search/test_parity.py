@@ -247,3 +247,19 @@ def test_health_reports_the_entries(indexed):
     health = indexed.health()
     assert health.ok, health.detail
     assert health.entries == len(CORPUS)
+
+
+def test_a_long_document_is_found_by_words_past_the_snippet_text(backend):
+    opening = "Mở đầu: nâng cấp hạ tầng mạng. "
+    entry = make_entry("version:90", title="Báo cáo khả thi",
+                       text=opening + "nội dung " * 9000 + "chuyển đổi số toàn diện.")
+    backend.index([entry])
+    backend.refresh()
+    far = run(backend, '"chuyen doi so"')
+    assert keys(far) == {"version:90"}
+    # Snippets come from the first SNIPPET_TEXT_CHARS characters: the opening is shown.
+    snippet = far.hits[0].snippets[0]
+    assert snippet[0][0].startswith("Mở đầu")
+    assert not any(is_match for _part, is_match in snippet)
+    near = run(backend, '"ha tang"')
+    assert ("hạ tầng", True) in near.hits[0].snippets[0]

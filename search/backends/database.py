@@ -87,8 +87,12 @@ _AGENCY_OF = f"({_R} >> {_AGENCY_SHIFT})"
 _GROUP_OF = f"(({_R} >> {_GROUP_SHIFT}) & {_GROUP_MASK})"
 # The facet counts of a search in one pass over its matches, without the sort a GROUP BY needs:
 # each match becomes two characters, its agency code and its group code, and Python counts the
-# characters of the one string that comes back (collections.Counter, in C).
+# characters of the one string that comes back (_count_codes).
 _FACET_SCAN = f"SELECT group_concat(char({_AGENCY_OF}, {_GROUP_OF}), '') FROM search_entry_fts"
+_FTS_DELETE_ALL = "INSERT INTO search_entry_fts(search_entry_fts) VALUES('delete-all')"
+# Index pages are read in place from the memory-mapped file instead of copied through SQLite's
+# small page cache (a pragma of the connection, cheap to repeat).
+_MMAP = "PRAGMA mmap_size = 1073741824"
 
 
 def _entry_conditions(filters: Filters, prefix: str) -> tuple[list[str], list]:
@@ -207,9 +211,7 @@ class DatabaseBackend(Backend):
             cursor.execute("DELETE FROM search_entry_text")
             cursor.execute("DELETE FROM search_entry")
             if self.vendor == "sqlite":
-                cursor.execute(
-                    "INSERT INTO search_entry_fts(search_entry_fts) VALUES('delete-all')"
-                )
+                cursor.execute(_FTS_DELETE_ALL)
 
     def clear_if_empty(self) -> None:
         """SQLite: empty the FTS index when search_entry is empty (see receivers.tables_reset)."""
@@ -220,9 +222,7 @@ class DatabaseBackend(Backend):
         with self.connection.cursor() as cursor:
             cursor.execute("SELECT EXISTS (SELECT 1 FROM search_entry)")
             if not cursor.fetchone()[0]:
-                cursor.execute(
-                    "INSERT INTO search_entry_fts(search_entry_fts) VALUES('delete-all')"
-                )
+                cursor.execute(_FTS_DELETE_ALL)
 
     def rebuild(self, entries: Iterator[Entry], *, progress=None, batch_size: int = 2000) -> int:
         """Empty the index and insert every entry, a batch a statement (executemany), without the
@@ -421,11 +421,9 @@ class DatabaseBackend(Backend):
     # -- searching ------------------------------------------------------------------------------
 
     def _tune(self, cursor) -> None:
-        """Memory-map the database file for searches on SQLite: index pages are then read in place
-        instead of copied through SQLite's small page cache (a pragma of the connection, cheap to
-        repeat)."""
+        """Memory-map the database file for searches on SQLite (_MMAP)."""
         if self.vendor == "sqlite":
-            cursor.execute("PRAGMA mmap_size = 1073741824")
+            cursor.execute(_MMAP)
 
     def search(self, request: SearchRequest) -> SearchResult:
         visible = request.visible_agency_ids
@@ -783,7 +781,7 @@ def _scan_codes(database: str, uri: bool, sql: str, params: list):
     if connection is None:
         connection = sqlite3.connect(database, uri=uri, timeout=20, isolation_level=None)
         connection.execute("PRAGMA query_only = 1")
-        connection.execute("PRAGMA mmap_size = 1073741824")
+        connection.execute(_MMAP)
         connections[database] = connection
     # fetchall steps the statement to its end, which resets it: no read lock is left behind.
     return _count_codes(connection.execute(sql, params).fetchall()[0][0])

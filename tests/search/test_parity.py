@@ -255,7 +255,9 @@ def test_a_long_document_is_found_by_words_past_the_snippet_text(backend):
                        text=opening + "nội dung " * 9000 + "chuyển đổi số toàn diện.")
     backend.index([entry])
     backend.refresh()
-    far = run(backend, '"chuyen doi so"')
+    # Words, not a phrase: PostgreSQL keeps word positions only up to 16,383, so its phrases do
+    # not match that far into a text (docs/search.md).
+    far = run(backend, "chuyen doi so")
     assert keys(far) == {"version:90"}
     # Snippets come from the first SNIPPET_TEXT_CHARS characters: the opening is shown.
     snippet = far.hits[0].snippets[0]

@@ -28,7 +28,7 @@ import datetime
 import sqlite3
 import threading
 from bisect import bisect_right
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 
@@ -188,6 +188,7 @@ class DatabaseBackend(Backend):
                     self._insert(cursor, entry, codes)
                 else:
                     self._update(cursor, old, entry, codes)
+            self._touch(cursor)
         return len(entries)
 
     def delete(self, keys: Iterable[str]) -> None:
@@ -196,6 +197,7 @@ class DatabaseBackend(Backend):
             return
         with transaction.atomic(using=self.using), self.connection.cursor() as cursor:
             self._delete_rows(cursor, self._existing(cursor, keys).values())
+            self._touch(cursor)
 
     def replace_dossier(self, dossier_id: int, entries: list[Entry]) -> None:
         keep = {e.key for e in entries}
@@ -212,17 +214,25 @@ class DatabaseBackend(Backend):
             cursor.execute("DELETE FROM search_entry")
             if self.vendor == "sqlite":
                 cursor.execute(_FTS_DELETE_ALL)
+            self._touch(cursor)
 
     def clear_if_empty(self) -> None:
         """SQLite: empty the FTS index when search_entry is empty (see receivers.tables_reset)."""
         if self.vendor != "sqlite":
             return
-        if "search_entry" not in self.connection.introspection.table_names():
-            return
+        if "search_fts_generation" not in self.connection.introspection.table_names():
+            return  # not migrated this far yet
         with self.connection.cursor() as cursor:
             cursor.execute("SELECT EXISTS (SELECT 1 FROM search_entry)")
             if not cursor.fetchone()[0]:
                 cursor.execute(_FTS_DELETE_ALL)
+                self._touch(cursor)
+
+    def _touch(self, cursor) -> None:
+        """SQLite: a new generation value, in the transaction that changes the index, so that no
+        facet counts of the index's former state are reused (_FacetCache)."""
+        if self.vendor == "sqlite":
+            cursor.execute("UPDATE search_fts_generation SET value = abs(random())")
 
     def rebuild(self, entries: Iterator[Entry], *, progress=None, batch_size: int = 2000) -> int:
         """Empty the index and insert every entry, a batch a statement (executemany), without the
@@ -269,6 +279,7 @@ class DatabaseBackend(Backend):
             return
         entries = list({e.key: e for e in entries}.values())
         codes = _Codes(cursor)
+        self._touch(cursor)
         cursor.execute("SELECT coalesce(max(id), 0) FROM search_entry")
         first = cursor.fetchone()[0] + 1
         ids = range(first, first + len(entries))
@@ -478,10 +489,12 @@ class DatabaseBackend(Backend):
             where, params = condition
             where_sql = " AND ".join(["search_entry_fts MATCH %s", *where])
             params = [fts5_expression(request.query), *params]
-            scan = None
+            scan = counted = None
             if request.facets:
                 scan = f"{_FACET_SCAN} WHERE {where_sql}"
-                beside = self._beside(scan, params)
+                key = self._facet_key(cursor, scan, params)
+                counted = _facet_cache.get(key)
+                beside = None if counted else self._beside(scan, params)
             rows = self._fts_page(cursor, request, where_sql, params)
             texts = self._texts(cursor, [row[0] for row in rows]) if request.highlight else {}
             # The snippets are cut while the facet scan, if it runs beside, goes on.
@@ -490,14 +503,24 @@ class DatabaseBackend(Backend):
                 cursor.execute(f"SELECT count(*) FROM search_entry_fts WHERE {where_sql}", params)
                 total, facets = cursor.fetchone()[0], {}
             else:
-                if beside is None:
+                if counted is None and beside is None:
                     cursor.execute(scan, params)
                     counted = _count_codes(cursor.fetchone()[0])
-                else:
+                elif counted is None:
                     counted = beside.result()
+                _facet_cache.put(key, counted)
                 total, facets = self._fts_facets(cursor, *counted)
         return SearchResult(total=total, hits=hits, facets=facets,
                             page=request.page, per_page=request.per_page)
+
+    def _facet_key(self, cursor, scan: str, params: list) -> tuple | None:
+        """What the facet counts of a search depend on: the database, the index's generation
+        (_touch), the scan and its parameters. None inside a transaction, whose writes may yet be
+        rolled back."""
+        if self.connection.in_atomic_block:
+            return None
+        cursor.execute("SELECT value FROM search_fts_generation")
+        return (self.connection.settings_dict["NAME"], cursor.fetchone()[0], scan, tuple(params))
 
     def _beside(self, sql: str, params: list) -> Future | None:
         """Run a read on a connection of its own in a worker thread, beside this one's ranking
@@ -732,6 +755,36 @@ class DatabaseBackend(Backend):
         return Health(self.name, True, engine, entries=count)
 
 
+class _FacetCache:
+    """The facet counts of recent searches, by _facet_key: paging through the hits of a common
+    word, or coming back to them, does not count them again (Elasticsearch's request cache does
+    the same). A few hundred small entries, in each process."""
+
+    def __init__(self, size: int = 256):
+        self.size = size
+        self.entries: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        if key is None:
+            return None
+        with self.lock:
+            counted = self.entries.get(key)
+            if counted is not None:
+                self.entries.move_to_end(key)
+            return counted
+
+    def put(self, key, counted) -> None:
+        if key is None:
+            return
+        with self.lock:
+            self.entries[key] = counted
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+
+_facet_cache = _FacetCache()
 _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
 _readers = threading.local()

@@ -47,26 +47,23 @@ def es_backend(es_url):
 @pytest.fixture(
     params=[
         "database",
-        "database-committed",
+        pytest.param("database-committed", marks=pytest.mark.django_db(transaction=True)),
         pytest.param("elasticsearch", marks=pytest.mark.elasticsearch),
     ]
 )
-def backend(request):
+def backend(request, db):
     """The database backend inside a test transaction, and with committed data: on SQLite the
-    facet scan then runs on a second connection beside the ranking (SEARCH_SQLITE_PARALLEL)."""
+    facet scan then runs on a second connection beside the ranking (SEARCH_SQLITE_PARALLEL), and
+    facet counts are cached by the index's generation."""
     if request.param == "elasticsearch":
-        request.getfixturevalue("db")
         return request.getfixturevalue("es_backend")
     from search.backends.database import DatabaseBackend
 
-    if request.param == "database":
-        request.getfixturevalue("db")
-        return DatabaseBackend()
-    request.getfixturevalue("transactional_db")
-    # The test's flush empties the tables Django knows, not the FTS index: cleared here.
     backend = DatabaseBackend()
-    backend.clear()
-    request.addfinalizer(backend.clear)
+    if request.param == "database-committed":
+        # The test's flush empties the tables Django knows, not the FTS index: cleared here.
+        backend.clear()
+        request.addfinalizer(backend.clear)
     return backend
 
 

@@ -265,3 +265,28 @@ def test_a_long_document_is_found_by_words_past_the_snippet_text(backend):
     assert not any(is_match for _part, is_match in snippet)
     near = run(backend, '"ha tang"')
     assert ("hạ tầng", True) in near.hits[0].snippets[0]
+
+
+def test_totals_and_facets_follow_every_change_to_the_index(indexed):
+    """Also what keeps the SQLite facet cache honest: each change gives the index a new
+    generation, so counts of its former state are never reused."""
+    def counts():
+        result = run(indexed, "ke hoach", per_page=1)
+        return result.total, {v.value: v.count for v in result.facets["agency"]}
+
+    before = counts()
+    assert counts() == before == (4, {1: 3, 3: 1})
+    indexed.index([make_entry("version:91", agency_id=3, agency_name="Ban Tuyên giáo Trung ương",
+                              title="Kế hoạch bổ sung")])
+    indexed.refresh()
+    assert counts() == (5, {1: 3, 3: 2})
+    indexed.delete(["version:91"])
+    indexed.refresh()
+    assert counts() == before
+
+
+def test_the_committed_variant_searches_outside_any_transaction(backend, request):
+    from django.db import connection
+
+    committed = request.node.callspec.params["backend"] == "database-committed"
+    assert connection.in_atomic_block is not committed

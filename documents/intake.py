@@ -347,18 +347,23 @@ def _is_xml_part(name: str) -> bool:
     return name.lower().endswith((".xml", ".rels", ".vml"))
 
 
-def read_capped(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> bytes:
-    chunks, total = [], 0
+def _chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, limit: int):
+    """A part's decompressed bytes, a chunk at a time: refused as too big once more than `budget`
+    bytes come out (`limit` is the figure the drafter is told), as damaged if it cannot be read."""
+    out = 0
     try:
         with archive.open(info) as stream:
             while chunk := stream.read(CHUNK):
-                total += len(chunk)
-                if total > cap:
-                    raise _too_big_unpacked(cap)
-                chunks.append(chunk)
+                out += len(chunk)
+                if out > budget:
+                    raise _too_big_unpacked(limit)
+                yield chunk
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError):
         raise damaged(info.filename) from None
-    return b"".join(chunks)
+
+
+def read_capped(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> bytes:
+    return b"".join(_chunks(archive, info, cap, cap))
 
 
 def _verify_parts(archive: zipfile.ZipFile, infos, max_unpacked_bytes: int) -> int:
@@ -369,19 +374,14 @@ def _verify_parts(archive: zipfile.ZipFile, infos, max_unpacked_bytes: int) -> i
             continue
         parser = _xml_parser(_RefuseDoctype()) if _is_xml_part(info.filename) else None
         try:
-            with archive.open(info) as stream:
-                while chunk := stream.read(CHUNK):
-                    total += len(chunk)
-                    if total > max_unpacked_bytes:
-                        raise _too_big_unpacked(max_unpacked_bytes)
-                    if parser is not None:
-                        parser.feed(chunk)
+            for chunk in _chunks(archive, info, max_unpacked_bytes - total, max_unpacked_bytes):
+                total += len(chunk)
+                if parser is not None:
+                    parser.feed(chunk)
             if parser is not None:
                 parser.close()
         except _DoctypeFound:
             raise _entity_rejection(info.filename) from None
-        except etree.XMLSyntaxError:
-            raise damaged(info.filename) from None
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError):
+        except (etree.XMLSyntaxError, ValueError):
             raise damaged(info.filename) from None
     return total

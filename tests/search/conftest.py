@@ -59,12 +59,7 @@ def backend(request, db):
         return request.getfixturevalue("es_backend")
     from search.backends.database import DatabaseBackend
 
-    backend = DatabaseBackend()
-    if request.param == "database-committed":
-        # The test's flush empties the tables Django knows, not the FTS index: cleared here.
-        backend.clear()
-        request.addfinalizer(backend.clear)
-    return backend
+    return DatabaseBackend()
 
 
 def make_entry(key, **values) -> Entry:

@@ -1,12 +1,16 @@
-"""The documents a step of the workflow issues, filled from the workflow's records.
+"""What the workflow hands the documents app: the documents a step issues, filled from the
+workflow's records; when a dossier's documents freeze; and who may see and change them.
 
 Called inside the transaction that takes the step, so a document exists exactly when its step
-happened. Rendering and storage belong to the documents app; this module only says what goes in.
+happened. Rendering and storage belong to the documents app, which never imports workflow: it
+asks the `DocumentAccess` registered here (workflow/apps.py) for the permission decisions.
 """
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from documents import services as documents
+from documents.errors import DocumentLocked, NotPermitted
 from documents.generation import (
     KIND_LABELS,
     AppraisalReportData,
@@ -21,11 +25,51 @@ from documents.generation import (
     render_revision_letter,
 )
 
+from . import permissions, selectors
 from .models import Round, Seat, VoteChoice
 from .people import display_name
+from .states import EDITABLE_STAGES, FREEZING_STAGES, SEALED_STAGES
 
 OFFICE_LEADER = "T/M VĂN PHÒNG TRUNG ƯƠNG ĐẢNG"
 SEAT_LABELS = {Seat.CHAIR: "Chủ tịch Hội đồng", Seat.MEMBER: "Ủy viên", Seat.SECRETARY: "Thư ký"}
+
+
+class DocumentAccess:
+    """The workflow's answers to documents.access.DossierAccess."""
+
+    def dossier_for(self, user, pk):
+        return selectors.dossier_for(user, pk)
+
+    def lock_dossier(self, pk):
+        return selectors.lock_dossier(pk)
+
+    def may_upload(self, user, dossier) -> bool:
+        return permissions.may_upload_documents(user, dossier)
+
+    def upload_refusal(self, user, dossier):
+        if permissions.may_upload_documents(user, dossier):
+            return None
+        if dossier.state in EDITABLE_STAGES:
+            return NotPermitted(
+                _("Only a drafter of the dossier's agency can upload its documents.")
+            )
+        return DocumentLocked(
+            _(
+                "The dossier is at the stage “%(stage)s”: documents can be uploaded only while "
+                "it is a draft or a revision has been requested."
+            ),
+            {"stage": dossier.get_state_display()},
+        )
+
+    def is_sealed(self, dossier) -> bool:
+        return dossier.state in SEALED_STAGES
+
+
+def freeze_documents(dossier) -> None:
+    """After a transition, in its transaction: submission freezes the submitted versions, a
+    decision or a withdrawal seals them all."""
+    if dossier.state in FREEZING_STAGES:
+        documents.freeze_versions(dossier)
 
 
 def _name(user) -> str:

@@ -11,13 +11,24 @@ class Action:
     label: str
     needs_comment: bool = False
     comment_label: str = ""
+    # A question the browser asks before an action that cannot be taken back.
+    confirm: str = ""
 
 
 ACTIONS = {
     a.name: a
     for a in [
-        Action("submit", _("Submit")),
-        Action("withdraw", _("Withdraw"), comment_label=_("Reason (optional)")),
+        Action(
+            "submit",
+            _("Submit"),
+            confirm=_("Submit this dossier? Its documents are frozen until it comes back."),
+        ),
+        Action(
+            "withdraw",
+            _("Withdraw"),
+            comment_label=_("Reason (optional)"),
+            confirm=_("Withdraw this dossier? A withdrawn dossier cannot be resumed."),
+        ),
         Action("accept", _("Accept as complete")),
         Action(
             "return_incomplete",
@@ -33,8 +44,16 @@ ACTIONS = {
             comment_label=_("What must be revised"),
         ),
         Action("complete_appraisal", _("Complete appraisal")),
-        Action("approve", _("Approve")),
+        Action(
+            "approve",
+            _("Approve"),
+            confirm=_("Approve this dossier? A numbered decision will be issued."),
+        ),
         Action("reject", _("Reject"), needs_comment=True, comment_label=_("Reasons")),
-        Action("archive", _("Archive")),
+        Action(
+            "archive",
+            _("Archive"),
+            confirm=_("Archive this dossier? It will be kept read-only."),
+        ),
     ]
 }

@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,6 +21,8 @@ from .forms import (
 )
 from .roles import ROLE_LABELS, roles_of
 from .states import DossierKind, Stage
+
+RECENT_HISTORY = 10
 
 
 @login_required
@@ -101,13 +104,16 @@ def dossier_edit(request, pk):
 def dossier_detail(request, pk):
     dossier = selectors.dossier_for(request.user, pk)
     actions = [ACTIONS[name] for name in selectors.available_actions(request.user, dossier)]
+    history = list(selectors.history_of(dossier))
     return render(
         request,
         "workflow/dossier_detail.html",
         {
             "dossier": dossier,
             "actions": actions,
-            "history": selectors.history_of(dossier),
+            # The latest steps stay in view; what is past folds away.
+            "history": history[-RECENT_HISTORY:],
+            "earlier_history": history[:-RECENT_HISTORY],
             "may_edit": selectors.may_edit_dossier(request.user, dossier),
             **_process_context(request.user, dossier),
         },
@@ -205,8 +211,16 @@ def round_vote(request, pk, round_id):
 @require_POST
 def round_close(request, pk, round_id):
     dossier = selectors.dossier_for(request.user, pk)
-    if not dossier.rounds.filter(pk=round_id).exists():
+    round_ = dossier.rounds.filter(pk=round_id).first()
+    if round_ is None:
         raise Http404
+    if not round_.is_open:
+        messages.info(
+            request,
+            _("This round was already closed on %(when)s; nothing was changed.")
+            % {"when": date_format(timezone.localtime(round_.closed_at), "d/m/Y H:i")},
+        )
+        return redirect("workflow:dossier", pk=pk)
     return _run(
         request, pk, services.close_round, _("The round is closed and tallied."), round_id=round_id
     )

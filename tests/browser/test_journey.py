@@ -78,6 +78,10 @@ def test_every_role_takes_the_dossier_from_draft_to_archive(driver, live_server,
     person.open(f"/documents/{document.pk}/compare/")
     assert "kinh phí 12 tỷ đồng" in person.text()
     person.open(f"/dossiers/{dossier.pk}/")
+    person.send(f"/dossiers/{dossier.pk}/actions/submit/", confirm=False)
+    assert person.last_question.startswith("Submit this dossier?")
+    dossier.refresh_from_db()
+    assert dossier.state == "draft"  # the drafter said no
     person.send(f"/dossiers/{dossier.pk}/actions/submit/")
     assert "Done: Submit." in person.messages()
 

@@ -104,6 +104,8 @@ def compare_versions(request, pk):
     by_number = {v.number: v for v in versions}
     old = by_number.get(_int(request.GET.get("old")), versions[-2])
     new = by_number.get(_int(request.GET.get("new")), versions[-1])
+    comparison = compare(Extracted.from_json(old.blocks), Extracted.from_json(new.blocks))
+    changes_only = request.GET.get("changes") == "only"
     return render(
         request,
         "documents/compare.html",
@@ -113,7 +115,11 @@ def compare_versions(request, pk):
             "versions": versions,
             "old": old,
             "new": new,
-            "comparison": compare(Extracted.from_json(old.blocks), Extracted.from_json(new.blocks)),
+            "comparison": comparison,
+            "changes_only": changes_only,
+            "shown": [c for c in comparison.changes if c.op != "equal"]
+            if changes_only
+            else comparison.changes,
         },
     )
 

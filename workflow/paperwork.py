@@ -80,9 +80,11 @@ def _lines(text: str) -> tuple[str, ...]:
     return tuple(line.lstrip("- ").strip() for line in text.splitlines() if line.strip())
 
 
-def _member_vote(seat, vote) -> MemberVote:
+def _member_vote(seat, vote, *, secret: bool) -> MemberVote:
     if vote is None:
         return MemberVote(name=_name(seat.user), role=SEAT_LABELS[seat.role], vote="absent")
+    if secret and vote.choice != VoteChoice.RECUSE:
+        return MemberVote(name=_name(seat.user), role=SEAT_LABELS[seat.role], vote="secret")
     return MemberVote(
         name=_name(seat.user),
         role=SEAT_LABELS[seat.role],
@@ -91,12 +93,16 @@ def _member_vote(seat, vote) -> MemberVote:
     )
 
 
+def _texts_of(votes, choice) -> tuple[str, ...]:
+    return tuple(v.conditions for v in votes if v.choice == choice and v.conditions)
+
+
 def issue_minutes(round_: Round) -> None:
     dossier = round_.dossier
     current = {v.member_id: v for v in round_.votes.filter(correction__isnull=True)}
     seats = list(round_.seats.select_related("user").order_by("role", "id"))
     members = tuple(
-        _member_vote(seat, current.get(seat.user_id))
+        _member_vote(seat, current.get(seat.user_id), secret=round_.secret_ballot)
         for seat in seats
         if seat.role != Seat.SECRETARY
     )
@@ -115,14 +121,16 @@ def issue_minutes(round_: Round) -> None:
             voted=outcome["voted"],
             approve=outcome["approving"] - outcome["with_conditions"],
             approve_with_conditions=outcome["with_conditions"],
-            request_revision=0,
             reject=outcome["rejecting"],
+            abstain=outcome["abstaining"],
             quorum_met=outcome["quorum_met"],
             passed=outcome["passed"],
         ),
         chair=Signer(name=_name(chair), capacity="CHỦ TỊCH HỘI ĐỒNG"),
         secretary=Signer(name=_name(secretary), capacity="THƯ KÝ HỘI ĐỒNG"),
-        conditions=tuple(v.conditions for v in current.values() if v.conditions),
+        conditions=_texts_of(current.values(), VoteChoice.APPROVE_WITH_CONDITIONS),
+        rejection_reasons=_texts_of(current.values(), VoteChoice.REJECT),
+        secret_ballot=round_.secret_ballot,
     )
     documents.store_generated_document(
         dossier=dossier, doc_type="minutes", data_bytes=render_minutes(data)

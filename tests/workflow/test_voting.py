@@ -238,8 +238,9 @@ def test_the_workflow_timers_command_closes_a_round_without_quorum():
     assert round_.is_open
     call_command("workflow_timers", stdout=open(os.devnull, "w"))  # cron's command fires it
     round_.refresh_from_db()
-    assert round_.result == "revision" and not round_.outcome["quorum_met"]
-    assert Dossier.objects.get(pk=dossier.pk).state == "revision_requested"
+    # No quorum: the round is void and the dossier waits for the council to convene again.
+    assert round_.result == "void" and not round_.outcome["quorum_met"]
+    assert Dossier.objects.get(pk=dossier.pk).state == "council_review"
 
 
 @pytest.mark.django_db

@@ -8,6 +8,7 @@ from viewflow.workflow.fields import get_task_ref
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from . import flows
 from .actions import is_button_action
 from .models import AuditEntry, Dossier, KindPolicy, Round, RoundSeat, Seat, Vote
 from .people import display_name
@@ -121,8 +122,6 @@ def home_sections(user) -> list[tuple[str, QuerySet[Dossier]]]:
 
 def inbox_for(user) -> QuerySet[Task]:
     """The stage tasks waiting on the user's roles, on dossiers they may see; due first."""
-    from . import flows  # flows imports models; selectors is imported by models' neighbours
-
     roles = roles_of(user)
     refs = [get_task_ref(node) for node in flows.STAGE_TASKS if node.role in roles]
     dossier_path = "process__dossierprocess__dossier"
@@ -191,8 +190,6 @@ def council_candidates():
 
 def process_status(dossier: Dossier) -> dict | None:
     """Where the dossier's process stands: its current task and who holds it."""
-    from . import flows
-
     task = flows.active_task(dossier)
     if task is None:
         return None

@@ -6,6 +6,7 @@ happened. Rendering and storage belong to the documents app, which never imports
 asks the `DocumentAccess` registered here (workflow/apps.py) for the permission decisions.
 """
 
+from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -197,6 +198,17 @@ def issue_decision(dossier, *, approver, comment: str) -> None:
     )
     letterhead = Letterhead(date=dossier.decision_date, number=dossier.decision_number)
     _register(version, letterhead, f"Phê duyệt hồ sơ “{dossier.title}”")
+
+
+def preview_decision(dossier, *, approver) -> bytes:
+    """The decision the approver would issue now, unnumbered, for reading before approving."""
+    return documents.preview_decision(
+        dossier=dossier,
+        signer=signer_of(approver),
+        on=timezone.localdate(),
+        number_series=f"{decisions.DECISION}/{settings.DECISION_ISSUING_BODY}",
+        appraised=dossier.needs_appraisal,
+    )
 
 
 def _numbered(series: str, on) -> Letterhead:

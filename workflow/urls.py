@@ -16,6 +16,9 @@ urlpatterns = [
     path("dossiers/<int:pk>/", views.dossier_detail, name="dossier"),
     path("dossiers/<int:pk>/edit/", views.dossier_edit, name="dossier_edit"),
     path(
+        "dossiers/<int:pk>/decision-preview/", views.decision_preview, name="decision_preview"
+    ),
+    path(
         "dossiers/<int:pk>/actions/<slug:action>/",
         views.dossier_transition,
         name="dossier_transition",

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from documents.text import clean_text
 
-from . import decisions, permissions, selectors, services
+from . import decisions, paperwork, permissions, selectors, services
 from .actions import ACCEPT, ACTIONS, is_button_action
 from .errors import DomainError
 from .forms import (
@@ -122,6 +122,7 @@ def _detail_page(request, dossier, **bound_forms):
             for name, reason in selectors.blocked_actions(request.user, dossier)
         ],
         "checklist": selectors.policy_for(dossier.kind).checklist,
+        "may_preview_decision": permissions.may_preview_decision(request.user, dossier),
         # The latest steps stay in view; what is past folds away.
         "history": history[-RECENT_HISTORY:],
         "earlier_history": history[:-RECENT_HISTORY],
@@ -165,6 +166,21 @@ def _current_vote_of(user, round_) -> dict:
         "conditions": vote.conditions,
         "conflict": vote.conflict,
     }
+
+
+@login_required
+def decision_preview(request, pk):
+    """The approver reads the decision before approving: a .docx, number left blank."""
+    dossier = selectors.dossier_for(request.user, pk)
+    if not permissions.may_preview_decision(request.user, dossier):
+        raise Http404
+    response = HttpResponse(
+        paperwork.preview_decision(dossier, approver=request.user),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = f'attachment; filename="du-thao-quyet-dinh-{dossier.pk}.docx"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 SERIES = (

@@ -171,6 +171,10 @@ LOGGING = {
 # admin says otherwise.
 WORKFLOW_MIN_COUNCIL_MEMBERS = int(os.environ.get("WORKFLOW_MIN_COUNCIL_MEMBERS", "3"))
 
+# An office's own .docx templates of the generated documents (edited in Word), used instead of the
+# shipped ones where a file of the same name is there (documents/docx_templates/).
+DOCUMENT_TEMPLATES_DIR = os.environ.get("DOCUMENT_TEMPLATES_DIR", "")
+
 # The title of the head of the issuing office, as signature blocks name it.
 OFFICE_HEAD_TITLE = os.environ.get("OFFICE_HEAD_TITLE", "Chánh Văn phòng")
 

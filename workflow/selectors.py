@@ -1,7 +1,7 @@
 """Every read with a permission in it. Views, documents and search ask here who sees what."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.fields import get_task_ref
@@ -12,6 +12,7 @@ from .models import AuditEntry, Dossier, KindPolicy, Round, RoundSeat, Seat, Vot
 from .people import display_name
 from .permissions import agency_id_of, is_agency_drafter
 from .roles import (
+    ADMINISTRATOR,
     APPRAISER,
     CENTRAL_ROLES,
     COUNCIL_MEMBER,
@@ -250,3 +251,45 @@ def process_status(dossier: Dossier) -> dict | None:
         if task.flow_task.role == DRAFTER:
             holders = [f"{holders[0]} — {dossier.agency.name}"]
     return {"task": task, "title": task.flow_task.task_title, "holders": holders}
+
+
+# --- who is told: notifications ask here, so nobody hears of a dossier they may not see ---
+
+
+def may_see(user, dossier: Dossier) -> bool:
+    """The rule of dossiers_visible_to for one user and one dossier, without a query."""
+    agency_ids = visible_agency_ids(user)
+    return agency_ids is None or dossier.agency_id in agency_ids
+
+
+def people_with_roles(role_names) -> list:
+    """Active users holding any of the roles, with their roles cached (see roles.preload_roles)."""
+    from .roles import preload_roles
+
+    User = get_user_model()
+    holders = User.objects.filter(is_active=True).filter(
+        Q(groups__name__in=list(role_names))
+        | (Q(is_superuser=True) if ADMINISTRATOR in role_names else Q(pk__in=[]))
+    )
+    return preload_roles(
+        User.objects.filter(pk__in=holders.values("pk")).select_related("profile").order_by("pk")
+    )
+
+
+def people(user_ids) -> list:
+    """These users (active ones only), with their roles cached."""
+    from .roles import preload_roles
+
+    return preload_roles(
+        get_user_model()
+        .objects.filter(pk__in=list(user_ids), is_active=True)
+        .select_related("profile")
+        .order_by("pk")
+    )
+
+
+def stage_roles() -> dict[str, str]:
+    """Whose turn each stage is: the role of its process task (flows.DossierFlow)."""
+    from . import flows
+
+    return {node.stage: node.role for node in flows.STAGE_TASKS}

@@ -31,7 +31,7 @@ from .people import display_name
 from .permissions import agency_id_of, is_agency_drafter
 from .policies import APPROVE_WITH_CONDITIONS, RECUSE, REJECT, add_working_days, tally
 from .roles import APPRAISER, COUNCIL_MEMBER, DRAFTER, SECRETARY, has_role
-from .signals import dossier_changed, dossier_transitioned
+from .signals import dossier_changed, dossier_transitioned, round_closed, round_opened
 from .states import DossierKind, Stage
 
 
@@ -288,6 +288,7 @@ def open_round(*, user, dossier_id, chair_id, member_ids, due_on=None, secretary
             "members": voter_ids[1:],
         },
     )
+    round_opened.send(sender=Round, round=round_)
     dossier_changed.send(sender=Dossier, dossier=dossier)
     return round_
 
@@ -445,6 +446,7 @@ def _close_locked_round(round_: Round, *, user) -> None:
             "votes": {v.member.username: v.choice for v in current},
         },
     )
+    round_closed.send(sender=Round, round=round_)
     if round_.result == RoundResult.ABANDONED:
         return
     passed_action, revision_action = _ROUND_ACTIONS[round_.stage]

@@ -71,7 +71,9 @@ def test_a_returned_dossier_tells_only_its_agencys_drafters_with_the_reasons(wor
         comment="Thiếu phụ lục dự toán.",
     )
     assert told("returned") == {world["drafter"].username, world["colleague"].username}
-    assert "Thiếu phụ lục" in Notification.objects.filter(kind="returned").first().context["comment"]
+    assert (
+        "Thiếu phụ lục" in Notification.objects.filter(kind="returned").first().context["comment"]
+    )
 
 
 @pytest.mark.django_db
@@ -96,7 +98,10 @@ def test_a_round_tells_its_members_then_its_result_to_council_and_drafters(world
     for member in world["members"]:
         services.cast_vote(user=member, round_id=round_.pk, choice="approve")
     council = {m.username for m in world["members"]} | {world["secretary"].username}
-    assert told("round_closed") == council | {world["drafter"].username, world["colleague"].username}
+    assert told("round_closed") == council | {
+        world["drafter"].username,
+        world["colleague"].username,
+    }
     assert Notification.objects.filter(kind="round_closed").first().context["result"] == "passed"
     # A plan then awaits the approver.
     assert told("awaiting_approval") == {world["approver"].username}

@@ -1,7 +1,5 @@
 """The bell in the header of every page: the unread count, one indexed COUNT query."""
 
-from django.utils.functional import SimpleLazyObject
-
 from .models import Notification
 
 
@@ -10,7 +8,5 @@ def unread_notifications(request):
     if user is None or not user.is_authenticated:
         return {}
     return {
-        "unread_notifications": SimpleLazyObject(
-            lambda: Notification.objects.filter(recipient=user, read_at=None).count()
-        )
+        "unread_notifications": Notification.objects.filter(recipient=user, read_at=None).count()
     }

@@ -8,7 +8,7 @@ import uuid
 
 from django.utils import timezone
 
-from workflow import selectors
+from workflow.permissions import may_see
 
 from .events import Channel
 from .models import Delivery, DeliveryKind, Notification, Preference
@@ -29,7 +29,7 @@ def notify(*, kind, key, dossier, recipients, context, per_recipient=None, round
 
     `per_recipient` adds to the context for one user (their seat on a council).
     """
-    told = {u.pk: u for u in recipients if selectors.may_see(u, dossier)}
+    told = {u.pk: u for u in recipients if may_see(u, dossier)}
     return notify_many(
         [
             (

@@ -5,6 +5,7 @@ twice; a batch of dossiers costs the same few queries whatever its size.
 """
 
 import datetime
+import functools
 
 from django.conf import settings
 from django.db import transaction
@@ -13,18 +14,21 @@ from django.utils import timezone
 
 from workflow import selectors
 from workflow.models import Dossier, PublicHoliday, Round, RoundSeat, Seat, Vote
-from workflow.permissions import is_agency_drafter
+from workflow.permissions import council_stages, is_agency_drafter, may_see
 from workflow.policies import add_working_days
 from workflow.roles import APPROVER, DRAFTER, SECRETARY
-from workflow.states import CLOSED_STAGES, DossierKind, Stage
+from workflow.states import STAGE_ROLES, TIMED_STAGES, DossierKind
 
 from .events import Channel, EventKind
 from .models import Delivery, DeliveryKind, Notification, Preference, ReminderPolicy
 from .outbox import notify_many
 
-# The stages the council's secretariat answers for; an overdue one goes to the secretary.
-_COUNCIL_STAGES = frozenset({Stage.SUBMITTED, Stage.COUNCIL_REVIEW})
-_NO_DEADLINE = CLOSED_STAGES | {Stage.DRAFT}
+
+def _escalate_to(dossier, council_stages) -> str:
+    """Overdue at a council stage (the secretary's, or the council's) goes to the secretary."""
+    if STAGE_ROLES.get(dossier.state) == SECRETARY or dossier.state in council_stages(dossier.kind):
+        return SECRETARY
+    return APPROVER
 
 
 def _holidays() -> set[datetime.date]:
@@ -56,7 +60,7 @@ class _People:
     def __init__(self):
         self.by_role = {
             role: selectors.people_with_roles({role})
-            for role in {*selectors.stage_roles().values(), SECRETARY, APPROVER}
+            for role in {*STAGE_ROLES.values(), SECRETARY, APPROVER}
         }
         self.drafters_by_agency = {}
         for user in self.by_role.get(DRAFTER, []):
@@ -73,7 +77,7 @@ class _People:
         if role == DRAFTER:
             people = self.drafters_by_agency.get(dossier.agency_id, [])
             return [u for u in people if is_agency_drafter(dossier, u)]
-        return [u for u in self.by_role.get(role, []) if selectors.may_see(u, dossier)]
+        return [u for u in self.by_role.get(role, []) if may_see(u, dossier)]
 
 
 def _context(dossier, **extra) -> dict:
@@ -99,15 +103,15 @@ def _write(rows, people) -> int:
         return notify_many(rows, preferences=people.preferences)
 
 
-def _stage_rows(dossiers, people, today, stage_roles) -> list:
+def _stage_rows(dossiers, people, today, council_stages) -> list:
     rows = []
     for dossier in dossiers:
         entered = dossier.stage_entered_at.isoformat()
         if dossier.stage_due_on < today:
-            role = SECRETARY if dossier.state in _COUNCIL_STAGES else APPROVER
+            role = _escalate_to(dossier, council_stages)
             kind, key = EventKind.OVERDUE, f"overdue:{dossier.pk}:{entered}:{today}"
         else:
-            role = stage_roles.get(dossier.state)
+            role = STAGE_ROLES.get(dossier.state)
             kind, key = EventKind.REMINDER, f"reminder:dossier:{dossier.pk}:{entered}:{today}"
         context = _context(dossier, due_on=dossier.stage_due_on.isoformat(), stage=dossier.state)
         for user in people.holding(role, dossier):
@@ -128,7 +132,7 @@ def _round_rows(rounds, today) -> list:
     rows = []
     for round_id, user_id in pairs:
         round_, user = by_round[round_id], members.get(user_id)
-        if user is None or not selectors.may_see(user, round_.dossier):
+        if user is None or not may_see(user, round_.dossier):
             continue
         context = _context(round_.dossier, due_on=round_.due_on.isoformat(), round=round_.number)
         key = f"reminder:round:{round_id}:{round_.due_on}:{today}"
@@ -149,11 +153,11 @@ def run(*, batch: int = 500, now: datetime.datetime | None = None) -> int:
     if _is_working_day(today, holidays):
         dates = _reminder_dates(today, holidays)
         people = _People()
-        stage_roles = selectors.stage_roles()
+        stages_of_council = functools.cache(council_stages)
         due = _due_filter(dates, "stage_due_on") | Q(stage_due_on__lt=today)
-        query = due & ~Q(state__in=_NO_DEADLINE) & Q(stage_due_on__isnull=False)
+        query = due & Q(state__in=TIMED_STAGES, stage_due_on__isnull=False)
         for dossiers in _stage_batches(query, batch):
-            written += _write(_stage_rows(dossiers, people, today, stage_roles), people)
+            written += _write(_stage_rows(dossiers, people, today, stages_of_council), people)
         rounds = Round.objects.filter(closed_at=None).filter(_due_filter(dates, "due_on"))
         rounds = list(rounds.select_related("dossier__agency").order_by("pk"))
         for start in range(0, len(rounds), batch):

@@ -129,11 +129,12 @@ def test_a_project_passing_review_is_due_for_appraisal(world):
     dossier = make_dossier(
         agency=world["agency"], state="council_review", kind="project", created_by=world["drafter"]
     )
-    chair = world["members"][0]
+    chair, member = world["members"][:2]
     round_ = services.open_round(
-        user=world["secretary"], dossier_id=dossier.pk, chair_id=chair.pk, member_ids=[]
+        user=world["secretary"], dossier_id=dossier.pk, chair_id=chair.pk, member_ids=[member.pk]
     )
-    services.cast_vote(user=chair, round_id=round_.pk, choice="approve")
+    for voter in (chair, member):
+        services.cast_vote(user=voter, round_id=round_.pk, choice="approve")
     assert told("appraisal_due", dossier) == {world["appraiser"].username}
 
 

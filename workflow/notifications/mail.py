@@ -1,6 +1,7 @@
 """The e-mail of a delivery: in the recipient's language, plain text and HTML, absolute links."""
 
 import datetime
+from email.mime.text import MIMEText
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -58,7 +59,10 @@ def build_message(delivery: Delivery, *, connection=None) -> EmailMultiAlternati
     )
     message.attach_alternative(html, "text/html")
     if attachment:
-        message.attach("round.ics", attachment, "text/calendar; method=PUBLISH; charset=utf-8")
+        calendar_part = MIMEText(attachment, "calendar", "utf-8")
+        calendar_part.set_param("method", "PUBLISH")
+        calendar_part.add_header("Content-Disposition", "attachment", filename="round.ics")
+        message.attach(calendar_part)
     return message
 
 

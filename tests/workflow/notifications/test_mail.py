@@ -66,6 +66,7 @@ def test_a_round_invitation_carries_its_deadline_as_a_calendar_entry(smtp_settin
     assert run_mail_deliveries(limit=10) == 2
     to, message = next(m for m in smtp_settings.messages if m[0] == [chair.email])
     [ics] = [p for p in message.iter_attachments() if p.get_content_type() == "text/calendar"]
+    assert ics.get_param("method") == "PUBLISH" and ics.get_filename() == "round.ics"
     body = ics.get_content()
     assert f"UID:round-{round_.pk}@dossierflow.example.vn" in body
     assert "SEQUENCE:0" in body and f"DTSTART;VALUE=DATE:{due:%Y%m%d}" in body

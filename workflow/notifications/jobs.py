@@ -6,6 +6,7 @@ escalations and digests (sweep.py). Both may run in several workers at once.
 
 import datetime
 import logging
+import smtplib
 
 from django.conf import settings
 from django.core.mail import get_connection
@@ -57,31 +58,43 @@ def _finish(delivery: Delivery, lease, **fields) -> None:
     Delivery.objects.filter(pk=delivery.pk, locked_until=lease).update(locked_until=None, **fields)
 
 
+# Refusals of one message; any other error (refused connection, timeout, a server hanging up)
+# is the server's, and the rest of the batch waits for the next try instead of timing out too.
+_MESSAGE_ERRORS = (
+    smtplib.SMTPRecipientsRefused,
+    smtplib.SMTPSenderRefused,
+    smtplib.SMTPDataError,
+    UnicodeError,
+    ValueError,
+)
+
+
 def run_mail_deliveries(*, limit: int = 100) -> int:
     """Send due e-mails; returns how many were sent. Failures retry with backoff, then fail."""
     claimed, lease = _claim(limit)
     if not claimed:
         return 0
     sent = 0
+    # Stop while the lease still covers one more send: past it, another worker may take a row.
+    stop_at = lease - datetime.timedelta(seconds=settings.EMAIL_TIMEOUT + 5)
     mail_connection = get_connection()
     try:
-        for delivery in claimed:
+        for index, delivery in enumerate(claimed):
+            if timezone.now() > stop_at:
+                _release(claimed[index:], lease)
+                break
             try:
                 message = build_message(delivery, connection=mail_connection)
                 message.send()
             except NothingToSend as exc:
                 _finish(delivery, lease, status=DeliveryStatus.FAILED, last_error=str(exc))
-            except Exception as exc:  # noqa: BLE001 (any mail error is retried, never raised)
-                log.warning("mail delivery %s failed: %s", delivery.pk, exc)
-                failed = delivery.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS
-                _finish(
-                    delivery,
-                    lease,
-                    status=DeliveryStatus.FAILED if failed else DeliveryStatus.PENDING,
-                    last_error=f"{type(exc).__name__}: {exc}"[:2000],
-                    next_attempt_at=timezone.now() + _backoff(delivery.attempts),
-                )
+            except _MESSAGE_ERRORS as exc:
+                _retry_later(delivery, lease, exc)
                 _reset(mail_connection)
+            except Exception as exc:  # noqa: BLE001 (the server's trouble: all wait, none raise)
+                for waiting in claimed[index:]:
+                    _retry_later(waiting, lease, exc)
+                break
             else:
                 sent += 1
                 _finish(
@@ -94,8 +107,27 @@ def run_mail_deliveries(*, limit: int = 100) -> int:
                     last_error="",
                 )
     finally:
-        mail_connection.close()
+        _reset(mail_connection)
     return sent
+
+
+def _retry_later(delivery: Delivery, lease, exc: Exception) -> None:
+    log.warning("mail delivery %s failed: %s", delivery.pk, exc)
+    failed = delivery.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS
+    _finish(
+        delivery,
+        lease,
+        status=DeliveryStatus.FAILED if failed else DeliveryStatus.PENDING,
+        last_error=f"{type(exc).__name__}: {exc}"[:2000],
+        next_attempt_at=timezone.now() + _backoff(delivery.attempts),
+    )
+
+
+def _release(deliveries, lease) -> None:
+    """Give back rows not tried: due again at once, without the attempt counted at the claim."""
+    Delivery.objects.filter(pk__in=[d.pk for d in deliveries], locked_until=lease).update(
+        locked_until=None, attempts=F("attempts") - 1
+    )
 
 
 def _reset(mail_connection) -> None:

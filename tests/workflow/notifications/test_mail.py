@@ -171,3 +171,41 @@ def test_a_reset_link_is_refused_for_a_user_without_an_address(client):
     assert "No e-mail address" in response.content.decode()
     assert not Delivery.objects.exists()
     assert queue_password_reset  # the service the action uses
+
+
+@pytest.mark.django_db
+def test_one_refused_address_does_not_hold_up_the_others(smtp_settings):
+    agency = make_agency()
+    drafter = person("drafter", agency)
+    refused, reached = person("secretary"), person("secretary")
+    smtp_settings.refuse.add(refused.email)
+    dossier = make_dossier(agency=agency, created_by=drafter)
+    services.transition_dossier(dossier_id=dossier.pk, action="submit", user=drafter)
+    assert run_mail_deliveries(limit=10) == 1
+    assert [to for to, _ in smtp_settings.messages] == [[reached.email]]
+    assert Delivery.objects.get(recipient=refused).status == "pending"
+
+
+@pytest.mark.django_db
+def test_a_down_server_puts_the_whole_batch_off_at_once(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 18599, 2
+    agency = make_agency()
+    for user in [person("drafter", agency) for _ in range(3)]:
+        queue_password_reset(user)
+    assert run_mail_deliveries(limit=10) == 0
+    rows = set(Delivery.objects.values_list("status", "attempts"))
+    assert rows == {("pending", 1)}
+    assert all("Connection" in e for e in Delivery.objects.values_list("last_error", flat=True))
+
+
+@pytest.mark.django_db
+def test_a_worker_whose_lease_cannot_cover_a_send_gives_its_rows_back(smtp_settings, settings):
+    settings.NOTIFICATIONS_LEASE_SECONDS = 1  # shorter than EMAIL_TIMEOUT: no send fits in it
+    queue_password_reset(person("drafter", make_agency()))
+    assert run_mail_deliveries(limit=10) == 0
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.attempts, delivery.locked_until) == ("pending", 0, None)
+    assert smtp_settings.messages == []
+    settings.NOTIFICATIONS_LEASE_SECONDS = 300
+    assert run_mail_deliveries(limit=10) == 1

@@ -211,7 +211,9 @@ def store_generated_document(
         )
 
 
-def issue_decision(*, dossier, signer: Signer, conditions=(), recipients=()) -> DocumentVersion:
+def issue_decision(
+    *, dossier, signer: Signer, conditions=(), recipients=(), appraised=True
+) -> DocumentVersion:
     """Render and store the approval decision from the dossier's number and date; call it in
     the approving transaction, after `approve()` has given the dossier its number."""
     if not dossier.decision_number or not dossier.decision_date:
@@ -223,7 +225,8 @@ def issue_decision(*, dossier, signer: Signer, conditions=(), recipients=()) -> 
         kind_label=KIND_LABELS.get(dossier.kind, dossier.kind),
         signer=signer,
         conditions=tuple(conditions),
-        recipients=(dossier.agency.name, *recipients),
+        recipients=tuple(recipients),
+        appraised=appraised,
     )
     return store_generated_document(
         dossier=dossier, doc_type=DocumentType.DECISION, data_bytes=render_decision(data)

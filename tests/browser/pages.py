@@ -25,6 +25,8 @@ class Person:
     def open(self, path: str) -> None:
         self.driver.get(f"{self.base_url}{self.prefix}{path}")
         self._wait_loaded()
+        if "/login/" in self.driver.current_url and path != "/login/":
+            raise AssertionError(f"{path} sent the browser to the login page")
 
     def _wait_loaded(self) -> None:
         WebDriverWait(self.driver, 30).until(
@@ -38,6 +40,10 @@ class Person:
         self.driver.find_element(By.NAME, "password").send_keys(PASSWORD)
         self._click_and_wait(
             self.driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]")
+        )
+        # Logged in once the page offers to log out (the session cookie is then set).
+        WebDriverWait(self.driver, 30).until(
+            lambda d: d.find_elements(By.CSS_SELECTOR, "header form[action$='/logout/']")
         )
 
     def _click_and_wait(self, button, answer=None) -> None:

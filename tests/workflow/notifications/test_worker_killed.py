@@ -72,7 +72,9 @@ def test_a_worker_killed_mid_send_leaves_the_mail_to_be_sent_once(tmp_path, smtp
         DOSSIERFLOW_DATA_DIR=str(tmp_path),
         EMAIL_HOST="127.0.0.1",
         EMAIL_PORT=str(smtp_server.port),
-        NOTIFICATIONS_LEASE_SECONDS="3",
+        # A lease just long enough for one send (EMAIL_TIMEOUT + 5 s), so the test waits little.
+        EMAIL_TIMEOUT="3",
+        NOTIFICATIONS_LEASE_SECONDS="10",
         PYTHONPATH=str(ROOT),
     )
     _manage(env, "migrate", "--noinput")

@@ -100,7 +100,7 @@ def _stage_batches(query, batch):
 
 def _write(rows, people) -> int:
     with transaction.atomic():
-        return notify_many(rows, preferences=people.preferences)
+        return notify_many(rows, preferences=people.preferences, skip_told=True)
 
 
 def _stage_rows(dossiers, people, today, council_stages) -> list:

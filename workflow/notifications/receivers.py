@@ -39,7 +39,7 @@ def on_transition(sender, dossier, action, from_state, to_state, actor=None, com
             (
                 EventKind.SUBMITTED,
                 selectors.people_with_roles({SECRETARY}),
-                {"resubmitted": resubmitted},
+                {"resubmitted": resubmitted, "comment": comment},
             )
         )
     elif action == "return_incomplete":

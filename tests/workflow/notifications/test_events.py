@@ -51,6 +51,24 @@ def test_a_submission_tells_the_secretary_and_queues_one_mail(world):
 
 
 @pytest.mark.django_db
+def test_a_resubmission_says_so_with_the_drafters_note(world, client):
+    dossier = make_dossier(
+        agency=world["agency"], state="revision_requested", created_by=world["drafter"]
+    )
+    services.transition_dossier(
+        dossier_id=dossier.pk,
+        action="submit",
+        user=world["drafter"],
+        comment="Đã bổ sung phụ lục dự toán.",
+    )
+    notification = Notification.objects.get(kind="submitted")
+    assert notification.context["resubmitted"] is True
+    client.force_login(world["secretary"])
+    page = client.get("/en/notifications/").content.decode()
+    assert f"Resubmitted: {dossier.title}" in page and "Đã bổ sung phụ lục dự toán." in page
+
+
+@pytest.mark.django_db
 def test_a_rolled_back_transition_notifies_nobody(world):
     dossier = make_dossier(agency=world["agency"], created_by=world["drafter"])
     with pytest.raises(RuntimeError), transaction.atomic():

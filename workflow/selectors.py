@@ -33,7 +33,7 @@ from .permissions import (
     visible_agency_ids,
     what_is_missing,
 )
-from .roles import COUNCIL_MEMBER, DRAFTER, ROLE_LABELS, roles_of
+from .roles import ADMINISTRATOR, COUNCIL_MEMBER, DRAFTER, ROLE_LABELS, preload_roles, roles_of
 from .states import ROLE_QUEUES, TIMED_STAGES
 
 # Who may do what is workflow.permissions' to say; these names stay importable from here.
@@ -233,3 +233,28 @@ def process_status(dossier: Dossier) -> dict | None:
         if task.flow_task.role == DRAFTER:
             holders = [f"{holders[0]} — {dossier.agency.name}"]
     return {"task": task, "title": task.flow_task.task_title, "holders": holders}
+
+
+# --- who is told: notifications ask here, and permissions.may_see, for whom to tell ---
+
+
+def people_with_roles(role_names) -> list:
+    """Active users holding any of the roles, with their roles cached (see roles.preload_roles)."""
+    User = get_user_model()
+    holders = User.objects.filter(is_active=True).filter(
+        Q(groups__name__in=list(role_names))
+        | (Q(is_superuser=True) if ADMINISTRATOR in role_names else Q(pk__in=[]))
+    )
+    return preload_roles(
+        User.objects.filter(pk__in=holders.values("pk")).select_related("profile").order_by("pk")
+    )
+
+
+def people(user_ids) -> list:
+    """These users (active ones only), with their roles cached."""
+    return preload_roles(
+        get_user_model()
+        .objects.filter(pk__in=list(user_ids), is_active=True)
+        .select_related("profile")
+        .order_by("pk")
+    )

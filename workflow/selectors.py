@@ -1,5 +1,8 @@
 """Every read with a permission in it. Views, documents and search ask here who sees what."""
 
+import datetime
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import F, Prefetch, QuerySet
 from django.http import Http404
@@ -8,7 +11,16 @@ from viewflow.workflow.fields import get_task_ref
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from .models import AuditEntry, Dossier, KindPolicy, Round, RoundSeat, Seat, Vote
+from .models import (
+    AuditEntry,
+    Dossier,
+    KindPolicy,
+    PublicHoliday,
+    Round,
+    RoundSeat,
+    Seat,
+    Vote,
+)
 from .people import display_name
 from .permissions import agency_id_of, is_agency_drafter
 from .roles import (
@@ -21,7 +33,7 @@ from .roles import (
     has_role,
     roles_of,
 )
-from .states import EDITABLE_STAGES, Stage
+from .states import EDITABLE_STAGES, DossierKind, Stage
 
 
 def visible_agency_ids(user) -> set[int] | None:
@@ -32,6 +44,11 @@ def visible_agency_ids(user) -> set[int] | None:
     if DRAFTER in roles and agency_id_of(user):
         return {agency_id_of(user)}
     return set()
+
+
+def may_see_dashboard(user) -> bool:
+    """The Program 27 dashboard: the central office sees every agency, a drafter their own."""
+    return visible_agency_ids(user) != set()
 
 
 def dossiers_visible_to(user) -> QuerySet[Dossier]:
@@ -97,6 +114,18 @@ def history_of(dossier: Dossier) -> QuerySet[AuditEntry]:
 def policy_for(kind: str) -> KindPolicy:
     """The administrator's policy for a kind, or the defaults when none was saved."""
     return KindPolicy.objects.filter(kind=kind).first() or KindPolicy(kind=kind)
+
+
+def policies_by_kind() -> dict[str, KindPolicy]:
+    """Every kind's policy in one query, the defaults where none was saved."""
+    saved = {policy.kind: policy for policy in KindPolicy.objects.all()}
+    return {kind: saved.get(kind) or KindPolicy(kind=kind) for kind in DossierKind.values}
+
+
+def public_holidays() -> list[datetime.date]:
+    """The days off that working-day counts skip: the settings' list and the admin's."""
+    configured = [datetime.date.fromisoformat(d) for d in settings.WORKFLOW_PUBLIC_HOLIDAYS]
+    return [*configured, *PublicHoliday.objects.values_list("date", flat=True)]
 
 
 def overdue_dossiers(user, today) -> QuerySet[Dossier]:

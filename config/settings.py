@@ -168,3 +168,10 @@ LOGGING = {
 
 # The body that issues approval decisions: the suffix of `Số 12-QĐ/VPTW`.
 DECISION_ISSUING_BODY = os.environ.get("DECISION_ISSUING_BODY", "VPTW")
+
+# Dashboard (issue 15): the Program 27 dashboard is a sub-app of workflow with its own table of
+# stage visits (derived from the audit trail).
+INSTALLED_APPS += ["workflow.dashboard"]
+# How long computed dashboard figures stay in the cache (they are dropped sooner when the audit
+# trail moves); 0 computes them on every view.
+DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "300"))

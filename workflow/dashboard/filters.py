@@ -8,12 +8,13 @@ from urllib.parse import urlencode
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from ..models import Agency, AuditEntry, Round
+from ..models import Agency, Round
 from ..selectors import dossiers_visible_to, overdue_dossiers, visible_agency_ids
 from ..states import DossierKind, Stage
+from .models import StageVisit
 from .rounds import ROUND_BUCKETS
 
-OUTCOMES = {"approved": "approve", "rejected": "reject"}
+OUTCOMES = {"approved": Stage.APPROVED, "rejected": Stage.REJECTED}
 
 
 @dataclass(frozen=True)
@@ -30,8 +31,9 @@ class Filters:
 
     def query(self, **changes) -> str:
         """The query string for these filters (with `changes`), for links and exports."""
-        values = {f.name: getattr(replace(self, **changes), f.name) for f in fields(self)}
-        return urlencode({k: int(v) if v is True else v for k, v in values.items() if v})
+        changed = replace(self, **changes) if changes else self
+        values = ((f.name, getattr(changed, f.name)) for f in fields(self))
+        return urlencode([(k, int(v) if v is True else v) for k, v in values if v])
 
     @property
     def base(self) -> "Filters":
@@ -68,12 +70,11 @@ def _int(value) -> int | None:
         return None
 
 
-def _month_start(month: str) -> datetime.datetime | None:
+def _month_start(month: str) -> datetime.date | None:
     try:
-        day = datetime.datetime.strptime(month, "%Y-%m")
+        return datetime.datetime.strptime(month, "%Y-%m").date()
     except ValueError:
         return None
-    return timezone.make_aware(day)
 
 
 def filtered_dossiers(user, filters: Filters) -> QuerySet:
@@ -90,12 +91,10 @@ def filtered_dossiers(user, filters: Filters) -> QuerySet:
     if filters.stage:
         dossiers = dossiers.filter(state=filters.stage)
     if filters.outcome:
-        start = _month_start(filters.month)
-        end = timezone.make_aware(
-            (start.replace(tzinfo=None) + datetime.timedelta(days=32)).replace(day=1)
-        )
-        decided = AuditEntry.objects.filter(
-            action=OUTCOMES[filters.outcome], created_at__gte=start, created_at__lt=end
+        start = datetime.date.fromisoformat(f"{filters.month}-01")
+        end = (start + datetime.timedelta(days=32)).replace(day=1)
+        decided = StageVisit.objects.filter(
+            stage=OUTCOMES[filters.outcome], entered_on__gte=start, entered_on__lt=end
         )
         dossiers = dossiers.filter(pk__in=decided.values("dossier_id"))
     if filters.overdue:

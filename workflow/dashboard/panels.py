@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from ..states import Stage
 from . import tables
-from .charts import Row, Segment, bar_chart, color, legend
+from .charts import Row, Segment, bar_chart, color, html_table, legend
 from .figures import Dashboard
 from .rounds import ROUND_LABELS
 
@@ -24,24 +24,39 @@ class Panel:
     table: tables.Table
     more: str = ""  # a link to every dossier behind the panel
 
+    @property
+    def html_table(self) -> SafeString:
+        return html_table(
+            self.table.title, self.table.header, self.table.rows, empty=_("Nothing here.")
+        )
 
-def _link(board: Dashboard, **narrow) -> str:
-    return f"{reverse('workflow:dashboard:dossiers')}?{board.filters.query(**narrow)}"
+
+class _Links:
+    """Links to the dossier list narrowed to a bar; the list's address is looked up once."""
+
+    def __init__(self, board: Dashboard):
+        self.url = reverse("workflow:dashboard:dossiers")
+        self.filters = board.filters
+
+    def __call__(self, **narrow) -> str:
+        return f"{self.url}?{self.filters.query(**narrow)}"
 
 
 def panels(board: Dashboard) -> list[Panel]:
+    link = _Links(board)
     return [
-        _stages(board),
-        _decisions(board),
-        _times(board),
-        _on_time(board),
-        Panel("overdue", "", None, None, tables.overdue_table(board), _link(board, overdue=True)),
-        _rounds(board),
+        _stages(board, link),
+        _decisions(board, link),
+        _times(board, link),
+        _on_time(board, link),
+        Panel("overdue", "", None, None, tables.overdue_table(board), link(overdue=True)),
+        _rounds(board, link),
     ]
 
 
-def _stages(board: Dashboard) -> Panel:
+def _stages(board: Dashboard, link: _Links) -> Panel:
     colors = {s: color(Stage.values.index(s)) for s in board.stages}
+    labels = {s: str(Stage(s).label) for s in board.stages}  # translated once, not per bar
     rows = [
         Row(
             row.name,
@@ -49,8 +64,8 @@ def _stages(board: Dashboard) -> Panel:
                 Segment(
                     row.counts[s],
                     colors[s],
-                    _link(board, agency=row.agency_id, stage=s),
-                    f"{row.name} — {Stage(s).label}: {row.counts[s]}",
+                    link(agency=row.agency_id, stage=s),
+                    f"{row.name} — {labels[s]}: {row.counts[s]}",
                 )
                 for s in board.stages
                 if row.counts.get(s)
@@ -64,21 +79,21 @@ def _stages(board: Dashboard) -> Panel:
         "stages",
         table.title,
         bar_chart(table.title, rows),
-        legend([(str(Stage(s).label), colors[s]) for s in board.stages]),
+        legend([(labels[s], colors[s]) for s in board.stages]),
         table,
-        _link(board),
+        link(),
     )
 
 
-def _decisions(board: Dashboard) -> Panel:
+def _decisions(board: Dashboard, link: _Links) -> Panel:
     approved, rejected = _("Approved"), _("Rejected")
     rows = [
         Row(
             month,
             (
-                Segment(ok, APPROVED_COLOR, _link(board, month=month, outcome="approved"),
+                Segment(ok, APPROVED_COLOR, link(month=month, outcome="approved"),
                         f"{month} — {approved}: {ok}"),
-                Segment(no, REJECTED_COLOR, _link(board, month=month, outcome="rejected"),
+                Segment(no, REJECTED_COLOR, link(month=month, outcome="rejected"),
                         f"{month} — {rejected}: {no}"),
             ),
             note=f"{ok} / {no}",
@@ -90,7 +105,7 @@ def _decisions(board: Dashboard) -> Panel:
     return Panel("decisions", table.title, bar_chart(table.title, rows), key, table)
 
 
-def _times(board: Dashboard) -> Panel:
+def _times(board: Dashboard, link: _Links) -> Panel:
     rows = [
         Row(
             str(Stage(t.stage).label),
@@ -98,7 +113,7 @@ def _times(board: Dashboard) -> Panel:
                 Segment(
                     t.median,
                     color(Stage.values.index(t.stage)),
-                    _link(board, stage=t.stage),
+                    link(stage=t.stage),
                     _("%(stage)s: median %(median)s, spread %(low)s–%(high)s working days")
                     % {
                         "stage": Stage(t.stage).label,
@@ -118,7 +133,7 @@ def _times(board: Dashboard) -> Panel:
     return Panel("times", table.title, bar_chart(table.title, rows), None, table)
 
 
-def _on_time(board: Dashboard) -> Panel:
+def _on_time(board: Dashboard, link: _Links) -> Panel:
     rows = [
         Row(
             r.name,
@@ -126,7 +141,7 @@ def _on_time(board: Dashboard) -> Panel:
                 Segment(
                     100 * r.share,
                     APPROVED_COLOR,
-                    _link(board, agency=r.agency_id),
+                    link(agency=r.agency_id),
                     f"{r.name}: {round(100 * r.share)}% ({r.on_time}/{r.finished})",
                 ),
             ),
@@ -138,13 +153,13 @@ def _on_time(board: Dashboard) -> Panel:
     return Panel("ontime", table.title, bar_chart(table.title, rows, scale=100), None, table)
 
 
-def _rounds(board: Dashboard) -> Panel:
+def _rounds(board: Dashboard, link: _Links) -> Panel:
     rows = [
         Row(
             str(ROUND_LABELS[key]),
             (
                 Segment(
-                    n, color(i), _link(board, round=key), f"{ROUND_LABELS[key]}: {n}"
+                    n, color(i), link(round=key), f"{ROUND_LABELS[key]}: {n}"
                 ),
             ),
             note=str(n),

@@ -2,18 +2,21 @@
 
 from urllib.parse import parse_qsl
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..selectors import may_see_dashboard
 from ..states import DossierKind, Stage
 from . import exports, tables
-from .figures import dashboard_for
+from .figures import dashboard_for, figures_key
 from .filters import agency_choices, filtered_dossiers, read_filters
 from .panels import panels
 from .report import program_report
@@ -39,12 +42,20 @@ def _filter_context(request, filters) -> dict:
 @login_required
 def dashboard(request):
     filters = _allowed(request)
-    board = dashboard_for(request.user, filters)
-    return render(
-        request,
-        "workflow/dashboard/dashboard.html",
-        {"board": board, "panels": panels(board), **_filter_context(request, filters.base)},
-    )
+    context = _filter_context(request, filters.base)
+    # The charts and tables are drawn once per state of the data, not once per view.
+    key = figures_key(request.user, filters, timezone.localdate())[0] + ":html"
+    charts = cache.get(key) if settings.DASHBOARD_CACHE_SECONDS else None
+    if charts is None:
+        board = dashboard_for(request.user, filters)
+        charts = render_to_string(
+            "workflow/dashboard/_panels.html",
+            {"board": board, "panels": panels(board), **context},
+            request,
+        )
+        if settings.DASHBOARD_CACHE_SECONDS:
+            cache.set(key, charts, settings.DASHBOARD_CACHE_SECONDS)
+    return render(request, "workflow/dashboard/dashboard.html", {"charts": charts, **context})
 
 
 @login_required

@@ -17,12 +17,12 @@ from django.db.models import Case, Count, Max, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from .. import flows
 from ..models import AuditEntry, Round
+from ..permissions import visible_agency_ids
 from ..policies import working_day_counter
 from ..roles import DRAFTER, ROLE_LABELS
-from ..selectors import overdue_dossiers, public_holidays, visible_agency_ids
-from ..states import Stage
+from ..selectors import overdue_dossiers, public_holidays
+from ..states import STAGE_ROLES, Stage
 from .filters import Filters, filtered_dossiers
 from .models import StageVisit
 from .rounds import ROUND_BUCKETS
@@ -222,10 +222,9 @@ def _nth(histogram: list[tuple[int, int]], index: int) -> int:
 def overdue_list(user, dossiers: QuerySet, today, counter) -> tuple[list[OverdueRow], int]:
     """The most overdue dossiers first (a link leads to all of them), with who holds each."""
     late = (overdue_dossiers(user, today) & dossiers).order_by("stage_due_on", "id")
-    holders = {node.stage: node.role for node in flows.STAGE_TASKS}
     rows = []
     for d in late.only("pk", "title", "state", "stage_due_on", "agency__name")[:OVERDUE_SHOWN]:
-        role = holders.get(d.state)
+        role = STAGE_ROLES.get(d.state)
         holder = str(ROLE_LABELS[role]) if role else ""
         if role == DRAFTER:
             holder = f"{holder} — {d.agency.name}"

@@ -9,7 +9,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from ..models import Agency, Round
-from ..selectors import dossiers_visible_to, overdue_dossiers, visible_agency_ids
+from ..permissions import visible_agency_ids
+from ..selectors import dossiers_visible_to, overdue_dossiers
 from ..states import DossierKind, Stage
 from .models import StageVisit
 from .rounds import ROUND_BUCKETS

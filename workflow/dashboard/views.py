@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..selectors import may_see_dashboard
+from ..permissions import may_see_dashboard
 from ..states import DossierKind, Stage
 from . import exports, tables
 from .figures import dashboard_for, figures_key

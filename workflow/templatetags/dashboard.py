@@ -1,6 +1,6 @@
 from django import template
 
-from workflow import selectors
+from workflow import permissions
 
 register = template.Library()
 
@@ -8,4 +8,4 @@ register = template.Library()
 @register.filter
 def may_see_dashboard(user) -> bool:
     """`{% if user|may_see_dashboard %}`: the header's link to the Program 27 dashboard."""
-    return selectors.may_see_dashboard(user)
+    return permissions.may_see_dashboard(user)

@@ -93,10 +93,13 @@ def policy_for(kind: str) -> KindPolicy:
     return KindPolicy.for_kind(kind)
 
 
-def policies_by_kind() -> dict[str, KindPolicy]:
-    """Every kind's policy in one query, the defaults where none was saved."""
-    saved = {policy.kind: policy for policy in KindPolicy.objects.all()}
-    return {kind: saved.get(kind) or KindPolicy(kind=kind) for kind in DossierKind.values}
+def stage_deadlines() -> dict[str, KindPolicy]:
+    """Every kind's policy, read for its stage deadlines (KindPolicy.days_for) only, in one
+    query; the defaults where none was saved. Only those columns: the dashboard's backfill
+    migration reads them before later migrations add others."""
+    saved = KindPolicy.objects.only("kind", *KindPolicy.DEADLINE_FIELDS.values())
+    found = {policy.kind: policy for policy in saved}
+    return {kind: found.get(kind) or KindPolicy(kind=kind) for kind in DossierKind.values}
 
 
 def public_holidays() -> list[datetime.date]:

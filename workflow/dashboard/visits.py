@@ -7,7 +7,7 @@ from django.utils.timezone import localdate
 
 from ..models import AuditEntry
 from ..policies import working_day_counter
-from ..selectors import all_dossiers, policies_by_kind, public_holidays
+from ..selectors import all_dossiers, public_holidays, stage_deadlines
 from ..signals import dossier_transitioned
 from .models import StageVisit
 
@@ -48,7 +48,7 @@ def rebuild_stage_visits(*, dossier_ids=None) -> int:
     visits.delete()
     kinds = dict(dossiers.order_by().values_list("pk", "kind"))
     counter = working_day_counter(public_holidays())
-    policies = policies_by_kind()
+    policies = stage_deadlines()
     batch, made, previous = [], 0, None
     for entry_id, dossier_id, stage, at in _transitions(dossier_ids).iterator(chunk_size=BATCH):
         if previous is not None and previous.dossier_id == dossier_id:

@@ -14,8 +14,6 @@ from ..states import DossierKind
 from . import tables
 from .figures import Dashboard
 
-OFFICE_LEADER = "T/M VĂN PHÒNG TRUNG ƯƠNG ĐẢNG"
-
 
 def _period(board: Dashboard, today: datetime.date) -> str:
     if board.filters.year:
@@ -56,7 +54,8 @@ def program_report(board: Dashboard, *, today: datetime.date) -> bytes:
             figures=figures,
             tables=tuple(_report_table(made[k]) for k in made if k != "overdue"),
             overdue=_report_table(made["overdue"]),
-            # A draft for the office to edit: who signs is theirs to fill in.
-            signer=Signer(name="", capacity="CHÁNH VĂN PHÒNG", on_behalf_of=OFFICE_LEADER),
+            # The office is run by its head, who signs with the title alone; the name is left
+            # for the office to fill in, with the number, when it sends the report.
+            signer=Signer(name="", capacity=settings.OFFICE_HEAD_TITLE.strip().upper()),
         )
     return render_program_report(data)

@@ -4,7 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django_fsm import can_proceed
 from viewflow.workflow.fields import get_task_ref
@@ -18,6 +18,7 @@ from .models import (
     Dossier,
     KindPolicy,
     PublicHoliday,
+    RegisterEntry,
     Round,
     RoundSeat,
     Seat,
@@ -101,6 +102,24 @@ def blocked_actions(user, dossier: Dossier) -> list[tuple[str, str]]:
         ):
             blocked.append((name, what_is_missing(name, dossier)))
     return blocked
+
+
+def register_for(user, *, series="", year=None, text="") -> QuerySet[RegisterEntry]:
+    """The office's register of issued documents, as far as the user may see the dossiers."""
+    entries = RegisterEntry.objects.filter(dossier__in=dossiers_visible_to(user)).select_related(
+        "dossier", "dossier__agency"
+    )
+    if series:
+        entries = entries.filter(series=series)
+    if year:
+        entries = entries.filter(year=year)
+    if text:
+        entries = entries.filter(
+            Q(number__icontains=text)
+            | Q(subject__icontains=text)
+            | Q(dossier__title__icontains=text)
+        )
+    return entries
 
 
 def history_of(dossier: Dossier) -> QuerySet[AuditEntry]:

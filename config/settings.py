@@ -216,3 +216,10 @@ WORKER_JOBS = {
     "workflow.notifications.jobs.run_mail_deliveries": 5,
     "workflow.notifications.jobs.run_reminder_sweep": 3600,
 }
+
+# Dashboard (issue 15): the Program 27 dashboard is a sub-app of workflow with its own table of
+# stage visits (derived from the audit trail).
+INSTALLED_APPS += ["workflow.dashboard"]
+# How long computed dashboard figures stay in the cache (they are dropped sooner when the audit
+# trail moves); 0 computes them on every view.
+DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "300"))

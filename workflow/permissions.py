@@ -45,6 +45,11 @@ def may_see(user, dossier) -> bool:
     return agency_ids is None or dossier.agency_id in agency_ids
 
 
+def may_see_dashboard(user) -> bool:
+    """The Program 27 dashboard: the central office sees every agency, a drafter their own."""
+    return visible_agency_ids(user) != set()
+
+
 # --- the transitions' permissions (dossier, user) ---
 
 

@@ -1,5 +1,8 @@
 """Every read with a permission in it. Views, documents and search ask here who sees what."""
 
+import datetime
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -14,6 +17,7 @@ from .models import (
     AuditEntry,
     Dossier,
     KindPolicy,
+    PublicHoliday,
     RegisterEntry,
     Round,
     RoundSeat,
@@ -34,7 +38,7 @@ from .permissions import (
     what_is_missing,
 )
 from .roles import ADMINISTRATOR, COUNCIL_MEMBER, DRAFTER, ROLE_LABELS, preload_roles, roles_of
-from .states import ROLE_QUEUES, TIMED_STAGES
+from .states import ROLE_QUEUES, TIMED_STAGES, DossierKind
 
 # Who may do what is workflow.permissions' to say; these names stay importable from here.
 __all__ = [
@@ -125,6 +129,21 @@ def history_of(dossier: Dossier) -> QuerySet[AuditEntry]:
 def policy_for(kind: str) -> KindPolicy:
     """The administrator's policy for a kind, or the defaults when none was saved."""
     return KindPolicy.for_kind(kind)
+
+
+def stage_deadlines() -> dict[str, KindPolicy]:
+    """Every kind's policy, read for its stage deadlines (KindPolicy.days_for) only, in one
+    query; the defaults where none was saved. Only those columns: the dashboard's backfill
+    migration reads them before later migrations add others."""
+    saved = KindPolicy.objects.only("kind", *KindPolicy.DEADLINE_FIELDS.values())
+    found = {policy.kind: policy for policy in saved}
+    return {kind: found.get(kind) or KindPolicy(kind=kind) for kind in DossierKind.values}
+
+
+def public_holidays() -> list[datetime.date]:
+    """The days off that working-day counts skip: the settings' list and the admin's."""
+    configured = [datetime.date.fromisoformat(d) for d in settings.WORKFLOW_PUBLIC_HOLIDAYS]
+    return [*configured, *PublicHoliday.objects.values_list("date", flat=True)]
 
 
 def overdue_dossiers(user, today) -> QuerySet[Dossier]:

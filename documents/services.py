@@ -210,7 +210,9 @@ def store_generated_document(
         )
 
 
-def store_decision(*, dossier, signer: Signer, conditions=(), recipients=()) -> DocumentVersion:
+def store_decision(
+    *, dossier, signer: Signer, conditions=(), recipients=(), appraised=True
+) -> DocumentVersion:
     """Render and store the approval decision from the dossier's number and date; call it in
     the approving transaction, after `approve()` has given the dossier its number."""
     if not dossier.decision_number or not dossier.decision_date:
@@ -222,7 +224,8 @@ def store_decision(*, dossier, signer: Signer, conditions=(), recipients=()) -> 
         kind_label=KIND_LABELS.get(dossier.kind, dossier.kind),
         signer=signer,
         conditions=tuple(conditions),
-        recipients=(dossier.agency.name, *recipients),
+        recipients=tuple(recipients),
+        appraised=appraised,
     )
     return store_generated_document(
         dossier=dossier, doc_type=DocumentType.DECISION, data_bytes=render_decision(data)

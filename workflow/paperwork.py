@@ -6,7 +6,7 @@ happened. Rendering and storage belong to the documents app, which never imports
 asks the `DocumentAccess` registered here (workflow/apps.py) for the permission decisions.
 """
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from documents import services as documents
@@ -29,9 +29,9 @@ from documents.models import DocumentType
 from . import permissions, selectors
 from .models import Round, Seat, VoteChoice
 from .people import display_name
+from .signatures import signer_of
 from .states import EDITABLE_STAGES, FREEZING_STAGES, SEALED_STAGES
 
-OFFICE_LEADER = "T/M VĂN PHÒNG TRUNG ƯƠNG ĐẢNG"
 SEAT_LABELS = {Seat.CHAIR: "Chủ tịch Hội đồng", Seat.MEMBER: "Ủy viên", Seat.SECRETARY: "Thư ký"}
 
 
@@ -144,7 +144,7 @@ def issue_revision_letter(dossier, *, reasons: str, signer) -> None:
         dossier_title=dossier.title,
         agency_name=dossier.agency.name,
         reasons=_lines(reasons),
-        signer=Signer(name=_name(signer), capacity="CHÁNH VĂN PHÒNG", on_behalf_of=OFFICE_LEADER),
+        signer=signer_of(signer),
         due_date=dossier.stage_due_on,
         round_number=dossier.round_number or None,
     )
@@ -157,18 +157,19 @@ def issue_revision_letter(dossier, *, reasons: str, signer) -> None:
 
 def issue_appraisal_report(appraisal) -> None:
     dossier = appraisal.dossier
-    findings = tuple(
-        f"{appraisal._meta.get_field(name).verbose_name}: {getattr(appraisal, name)}"
-        for name in appraisal.FINDINGS
-    )
+    with translation.override("vi"):  # a Party document, whoever records it
+        findings = tuple(
+            (str(appraisal._meta.get_field(name).verbose_name), getattr(appraisal, name))
+            for name in appraisal.FINDINGS
+        )
     data = AppraisalReportData(
         letterhead=Letterhead(date=timezone.localdate(appraisal.created_at)),
         dossier_title=dossier.title,
         agency_name=dossier.agency.name,
         kind_label=KIND_LABELS.get(dossier.kind, dossier.kind),
         findings=findings,
-        conclusion=str(appraisal.get_recommendation_display()),
-        signer=Signer(name=_name(appraisal.appraiser), capacity="CHUYÊN VIÊN THẨM ĐỊNH"),
+        recommendation=appraisal.recommendation,
+        signer=signer_of(appraisal.appraiser, fallback_title="Chuyên viên thẩm định"),
     )
     documents.store_generated_document(
         dossier=dossier,
@@ -180,6 +181,7 @@ def issue_appraisal_report(appraisal) -> None:
 def issue_decision(dossier, *, approver, comment: str) -> None:
     documents.store_decision(
         dossier=dossier,
-        signer=Signer(name=_name(approver), capacity="CHÁNH VĂN PHÒNG", on_behalf_of=OFFICE_LEADER),
+        signer=signer_of(approver),
         conditions=_lines(comment),
+        appraised=dossier.needs_appraisal,
     )

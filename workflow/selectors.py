@@ -3,6 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.db.models import F, Prefetch, QuerySet
 from django.http import Http404
+from django_fsm import can_proceed
 from viewflow.workflow.fields import get_task_ref
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -18,8 +19,10 @@ from .permissions import (
     may_create_dossier,
     may_edit_dossier,
     may_open_round,
+    may_take,
     may_upload_documents,
     visible_agency_ids,
+    what_is_missing,
 )
 from .roles import COUNCIL_MEMBER, DRAFTER, ROLE_LABELS, roles_of
 from .states import ROLE_QUEUES, TIMED_STAGES
@@ -71,6 +74,21 @@ def available_actions(user, dossier: Dossier) -> list[str]:
         for t in dossier.get_available_user_state_transitions(user)
         if is_button_action(t.name)
     ]
+
+
+def blocked_actions(user, dossier: Dossier) -> list[tuple[str, str]]:
+    """The buttons this user would have at this stage but not yet, each with what is missing."""
+    blocked = []
+    for name in dict.fromkeys(t.name for t in dossier.get_all_state_transitions()):
+        method = getattr(dossier, name)
+        if (
+            is_button_action(name)
+            and can_proceed(method, check_conditions=False)  # the right stage
+            and may_take(name, dossier, user)  # the right person
+            and not can_proceed(method)  # but something is missing
+        ):
+            blocked.append((name, what_is_missing(name, dossier)))
+    return blocked
 
 
 def history_of(dossier: Dossier) -> QuerySet[AuditEntry]:

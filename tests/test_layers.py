@@ -1,6 +1,6 @@
 """The apps' layers, read from the source: documents imports no other app, and no two apps
 import each other, directly or round a longer loop (config, the composition root, may import
-every app and no app imports it)."""
+every app and no app imports it); and only the policy module checks roles."""
 
 import ast
 from pathlib import Path

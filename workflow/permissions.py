@@ -123,6 +123,11 @@ def sees_overdue(user) -> bool:
     return bool(roles_of(user) & {SECRETARY, APPROVER})
 
 
+def may_preview_decision(user, dossier) -> bool:
+    """The approver reads the draft decision while the dossier awaits approval."""
+    return dossier.state == Stage.AWAITING_APPROVAL and is_approver(dossier, user)
+
+
 # --- council rounds ---
 
 

@@ -2,7 +2,7 @@
 search ask here who sees what. The rules themselves are workflow.permissions'."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django_fsm import can_proceed
 from viewflow.workflow.fields import get_task_ref
@@ -11,7 +11,16 @@ from viewflow.workflow.status import STATUS
 
 from . import flows
 from .actions import is_button_action
-from .models import AuditEntry, Dossier, KindPolicy, Round, RoundSeat, Seat, Vote
+from .models import (
+    AuditEntry,
+    Dossier,
+    KindPolicy,
+    RegisterEntry,
+    Round,
+    RoundSeat,
+    Seat,
+    Vote,
+)
 from .people import display_name
 from .permissions import (
     council_stages,
@@ -90,6 +99,24 @@ def blocked_actions(user, dossier: Dossier) -> list[tuple[str, str]]:
         ):
             blocked.append((name, what_is_missing(name, dossier)))
     return blocked
+
+
+def register_for(user, *, series="", year=None, text="") -> QuerySet[RegisterEntry]:
+    """The office's register of issued documents, as far as the user may see the dossiers."""
+    entries = RegisterEntry.objects.filter(dossier__in=dossiers_visible_to(user)).select_related(
+        "dossier", "dossier__agency"
+    )
+    if series:
+        entries = entries.filter(series=series)
+    if year:
+        entries = entries.filter(year=year)
+    if text:
+        entries = entries.filter(
+            Q(number__icontains=text)
+            | Q(subject__icontains=text)
+            | Q(dossier__title__icontains=text)
+        )
+    return entries
 
 
 def history_of(dossier: Dossier) -> QuerySet[AuditEntry]:

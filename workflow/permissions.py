@@ -1,9 +1,10 @@
-"""Who may do what: the one place. Views, services, selectors, templates, documents (through
-workflow/paperwork.py and the documents views' callers) and search ask here.
+"""Who may do what: the one place. Views, services, selectors and templates (through the views'
+context) ask here; documents asks through workflow.paperwork.DocumentAccess, search through
+selectors.visible_agency_ids.
 
-Predicates of (dossier, user) are the django-fsm `permission=` callables named on the
-transitions (workflow/models/dossiers.py), so `has_transition_perm` and `can_proceed` answer
-with the same rule a button or a service checks.
+TRANSITION_PERMISSIONS holds the predicates of (dossier, user) that the django-fsm transitions
+name as their `permission=` (workflow/models/dossiers.py), so `has_transition_perm` answers with
+the same rule a button or a service checks.
 """
 
 from django.apps import apps

@@ -123,7 +123,9 @@ class Rendition(models.Model):
     pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True, db_index=True)
     pages = models.PositiveIntegerField(_("pages"), default=0)
     signed_pdf = models.FileField(_("signed PDF"), max_length=300, blank=True)
-    signed_sha256 = models.CharField(_("signed PDF SHA-256"), max_length=64, blank=True, db_index=True)
+    signed_sha256 = models.CharField(
+        _("signed PDF SHA-256"), max_length=64, blank=True, db_index=True
+    )
     signed_by = models.CharField(_("signed by"), max_length=300, blank=True)
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)

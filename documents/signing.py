@@ -71,7 +71,9 @@ def load_signer(config: SigningConfig) -> signers.SimpleSigner:
     except OSError:
         raise SigningUnavailable(_("The signing certificate file cannot be read.")) from None
     try:
-        signer = signers.SimpleSigner.load_pkcs12_data(data, other_certs=(), passphrase=config.passphrase)
+        signer = signers.SimpleSigner.load_pkcs12_data(
+            data, other_certs=(), passphrase=config.passphrase
+        )
     except Exception:  # wrong passphrase or not PKCS#12; the cause may quote key material
         signer = None
     if signer is None:
@@ -135,7 +137,9 @@ def validation_context(*, roots=None, crls=None) -> ValidationContext:
     )
 
 
-def check_signatures(pdf: bytes, *, context: ValidationContext | None = None) -> list[SignatureCheck]:
+def check_signatures(
+    pdf: bytes, *, context: ValidationContext | None = None
+) -> list[SignatureCheck]:
     """Every signature in the PDF, checked against the configured roots. A file that is not a
     readable PDF has none."""
     try:

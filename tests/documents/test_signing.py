@@ -7,7 +7,6 @@ from pypdf import PdfWriter
 
 from documents import signing
 from documents.errors import DocumentError
-from tests.documents.archival_fixtures import test_ca  # noqa: F401
 
 
 def plain_pdf(text="Quyết định số 12-QĐ/VPTW") -> bytes:

@@ -15,7 +15,7 @@ from tests.workflow.test_views import login
 
 
 def verify_page(client, data: bytes, name="copy.pdf") -> str:
-    response = client.post("/en" + reverse("archival:verify"), {"file": as_upload(data, name)})
+    response = client.post(reverse("archival:verify"), {"file": as_upload(data, name)})
     assert response.status_code == 200
     return response.content.decode()
 

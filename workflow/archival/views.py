@@ -2,6 +2,7 @@
 archived dossier's package (clerk) and import one (administrator)."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -10,16 +11,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from documents.errors import DocumentError
+from documents.errors import DocumentRejected
 from documents.models import Rendition
 from documents.services import read_upload
 from documents.verification import replace_with_signed_copy, verify_file
 
-from .. import selectors
-from ..roles import ADMINISTRATOR, APPROVER, CLERK, has_role
+from .. import permissions, selectors
+from ..errors import DomainError
 from ..states import Stage
 from .disclosure import report_for
-from .packages import PackageRefused, export_package, import_package
+from .packages import export_package, import_package
 
 MAX_VERIFY_BYTES = 50 * 1024 * 1024
 
@@ -36,7 +37,7 @@ def verify(request):
     if request.method == "POST" and form.is_valid():
         try:
             data = read_upload(form.cleaned_data["file"], MAX_VERIFY_BYTES)
-        except DocumentError as error:
+        except DomainError as error:
             form.add_error("file", error.message)
         else:
             report = report_for(request.user, verify_file(data))
@@ -50,7 +51,7 @@ def verify(request):
 def upload_signed(request, pk):
     """An approver or clerk uploads the decision signed on the signer's own token."""
     dossier = selectors.dossier_for(request.user, pk)
-    if not (has_role(request.user, APPROVER) or has_role(request.user, CLERK)):
+    if not permissions.may_upload_signed_decision(request.user, dossier):
         raise PermissionDenied
     rendition = Rendition.objects.filter(
         version__document__dossier_id=dossier.pk, version__document__doc_type="decision"
@@ -59,10 +60,10 @@ def upload_signed(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             if rendition is None:
-                raise DocumentError(_("This dossier has no issued decision."))
+                raise DocumentRejected(_("This dossier has no issued decision."))
             data = read_upload(form.cleaned_data["file"], MAX_VERIFY_BYTES)
             replace_with_signed_copy(rendition_id=rendition.pk, data=data)
-        except DocumentError as error:
+        except DomainError as error:
             form.add_error("file", error.message)
         else:
             messages.success(request, _("The signed decision replaces the unsigned copy."))
@@ -79,9 +80,9 @@ def upload_signed(request, pk):
 @login_required
 def export(request, pk):
     dossier = selectors.dossier_for(request.user, pk)
-    if not has_role(request.user, CLERK):
-        raise PermissionDenied
-    if dossier.state != Stage.ARCHIVED:
+    if not permissions.may_export_package(request.user, dossier):
+        if dossier.state == Stage.ARCHIVED:
+            raise PermissionDenied
         messages.error(request, _("Only an archived dossier can be exported as a package."))
         return redirect("workflow:dossier", pk=dossier.pk)
     response = HttpResponse(export_package(dossier), content_type="application/zip")
@@ -92,17 +93,15 @@ def export(request, pk):
 
 @login_required
 def import_view(request):
-    if not has_role(request.user, ADMINISTRATOR):
+    if not permissions.may_import_packages(request.user):
         raise PermissionDenied
     form = FileForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        from django.conf import settings
-
         try:
             data = read_upload(form.cleaned_data["file"], settings.ARCHIVE_PACKAGE_MAX_BYTES)
             dossier = import_package(data=data, user=request.user)
-        except (DocumentError, PackageRefused) as error:
-            form.add_error("file", str(error.message))
+        except DomainError as error:
+            form.add_error("file", error.message)
         else:
             messages.success(request, _("The dossier was imported, read-only."))
             return redirect("workflow:dossier", pk=dossier.pk)

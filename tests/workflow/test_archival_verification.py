@@ -144,3 +144,38 @@ def made_pdf_of_other_content() -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_the_dossier_page_shows_the_pdf_pending_with_the_reason(client, settings):
+    from documents import jobs
+
+    settings.LIBREOFFICE_BINARY = "/nonexistent/soffice"
+    dossier = approved_dossier()
+    jobs.run_pdf_renditions()
+    login(client, make_user("approver"))
+
+    page = client.get(reverse("workflow:dossier", args=[dossier.pk])).content.decode()
+
+    assert "PDF/A pending" in page and "LibreOffice is not installed" in page
+    assert reverse("archival:upload_signed", args=[dossier.pk]) in page
+    assert reverse("archival:verify") in page
+
+
+@pytest.mark.django_db
+def test_a_made_copy_downloads_as_the_signed_pdf_for_those_who_may_see_it(
+    client, libreoffice, test_ca
+):
+    test_ca.office()
+    dossier = approved_dossier()
+    rendition = made_rendition(dossier)
+    url = reverse("documents:pdf", args=[rendition.version_id])
+
+    login(client, make_user("drafter", make_agency()))
+    assert client.get(url).status_code == 404
+    login(client, make_user("drafter", dossier.agency))
+    page = client.get(reverse("workflow:dossier", args=[dossier.pk])).content.decode()
+    assert url in page and "signed" in page
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content) == read(rendition.signed_pdf.name)

@@ -179,3 +179,16 @@ def test_a_made_copy_downloads_as_the_signed_pdf_for_those_who_may_see_it(
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content) == read(rendition.signed_pdf.name)
+
+
+@pytest.mark.django_db
+def test_the_verify_page_is_public_and_vietnamese_by_default(client):
+    from django.utils import translation
+
+    with translation.override("vi"):
+        url = reverse("archival:verify")
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Kiểm tra văn bản" in page.content.decode()
+    refused = client.post(url, {"file": as_upload(b"x" * 10, "x.pdf")}).content.decode()
+    assert "Không do cơ quan này ban hành" in refused

@@ -199,3 +199,16 @@ def test_a_refused_import_page_says_why_in_the_users_language(client):
     response = client.post(reverse("archival:import"), {"file": upload(b"junk", "p.zip")})
     assert response.status_code == 400
     assert "not a ZIP package" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_imported_dossier_is_found_by_search(client, django_capture_on_commit_callbacks):
+    package = export_package(archived_dossier(title="Hệ thống lưu trữ điện tử Quảng Trị"))
+    admin = make_user("administrator")
+    with django_capture_on_commit_callbacks(execute=True):
+        imported = import_package(data=package, user=admin)
+
+    login(client, make_user("clerk"))
+    data = client.get("/search/api/", {"q": '"luu tru dien tu"'}).json()
+
+    assert imported.pk in {hit["dossier"]["id"] for hit in data["hits"]}

@@ -198,3 +198,61 @@ def embedded_fonts(reader) -> dict[str, bool]:
                 key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")
             )
     return fonts
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_render_pdfs_killed_with_sigkill_mid_conversion_leaves_the_copy_to_be_retried(
+    libreoffice, settings, tmp_path, test_ca
+):
+    """A real `manage.py render_pdfs` process, kill -9 while LibreOffice runs: nothing stored;
+    once the lease expires the next worker makes the copy, once."""
+    import signal
+    import subprocess
+    import sys
+
+    from django.db import connection
+
+    pid_file = tmp_path / "converter.pid"
+    slow = tmp_path / "soffice"
+    slow.write_text(f"#!/bin/sh\necho $$ > {pid_file}\nsleep 60\n")
+    slow.chmod(0o755)
+    test_ca.office()
+    dossier = approve()
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "LIBREOFFICE_BINARY": str(slow),
+        "PDF_RENDITION_LEASE_SECONDS": "3",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "DOSSIERFLOW_DATA_DIR": str(tmp_path),  # its files/ is this test's storage
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "render_pdfs"], env=env, stdout=subprocess.DEVNULL
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not pid_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert pid_file.exists(), "the worker never started the converter"
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=10)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+        if pid_file.exists():
+            try:
+                os.killpg(int(pid_file.read_text()), signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+    rendition = decision_rendition(dossier)
+    assert rendition.status == RenditionStatus.PENDING and rendition.lease and not rendition.pdf
+    assert jobs.run_pdf_renditions() == 0  # still leased to the dead worker
+
+    time.sleep(3.5)
+    settings.LIBREOFFICE_BINARY = libreoffice
+    assert jobs.run_pdf_renditions() == 1
+
+    rendition.refresh_from_db()
+    assert rendition.status == RenditionStatus.DONE and rendition.attempts == 2
+    assert jobs.run_pdf_renditions() == 0

@@ -176,6 +176,8 @@ LIBREOFFICE_BINARY = os.environ.get("LIBREOFFICE_BINARY", "")
 LIBREOFFICE_TIMEOUT_SECONDS = float(os.environ.get("LIBREOFFICE_TIMEOUT_SECONDS", "120"))
 PDF_RENDITION_MAX_ATTEMPTS = int(os.environ.get("PDF_RENDITION_MAX_ATTEMPTS", "6"))
 PDF_RENDITION_LEASE_SECONDS = int(os.environ.get("PDF_RENDITION_LEASE_SECONDS", "300"))
+# Documents converted per LibreOffice run: its start-up is most of the cost of one document.
+PDF_RENDITION_BATCH = int(os.environ.get("PDF_RENDITION_BATCH", "8"))
 # The office's signing certificate (PKCS#12) and its passphrase, from the environment or a file
 # only the service user can read; trust roots and CRLs (comma-separated PEM/DER files) for
 # verification. Keys are never logged or stored in the database.

@@ -33,15 +33,27 @@ MISSING_CONVERTER_DELAY = datetime.timedelta(minutes=5)
 
 
 def run_pdf_renditions(*, limit: int = 100) -> int:
-    """Make up to `limit` due PDF/A copies; returns how many rows were worked on."""
+    """Make up to `limit` due PDF/A copies, several per LibreOffice run; returns how many rows
+    were worked on."""
     worked = 0
     while worked < limit:
-        claimed = _claim_next()
-        if claimed is None:
+        batch = []
+        while len(batch) < min(settings.PDF_RENDITION_BATCH, limit - worked):
+            claimed = _claim_next()
+            if claimed is None:
+                break
+            batch.append(claimed)
+        if not batch:
             break
-        _make(claimed)
-        worked += 1
+        _make_batch(batch)
+        worked += len(batch)
     return worked
+
+
+def _lease_length() -> datetime.timedelta:
+    # Longer than the longest LibreOffice run of a batch, so no second worker takes it meanwhile.
+    longest = settings.LIBREOFFICE_TIMEOUT_SECONDS * settings.PDF_RENDITION_BATCH * 1.5
+    return datetime.timedelta(seconds=max(settings.PDF_RENDITION_LEASE_SECONDS, longest))
 
 
 def _due(now):
@@ -52,7 +64,7 @@ def _due(now):
 
 def _claim_next() -> Rendition | None:
     now = timezone.now()
-    lease_until = now + datetime.timedelta(seconds=settings.PDF_RENDITION_LEASE_SECONDS)
+    lease_until = now + _lease_length()
     with transaction.atomic():
         candidates = _due(now).order_by("next_attempt_at", "id")
         if connection.features.has_select_for_update_skip_locked:
@@ -68,20 +80,37 @@ def _claim_next() -> Rendition | None:
 
 
 def _make(rendition: Rendition) -> None:
-    version = rendition.version
+    _make_batch([rendition])
+
+
+def _make_batch(batch: list[Rendition]) -> None:
+    ready, sources = [], []
+    for rendition in batch:
+        try:
+            with default_storage.open(rendition.version.file.name, "rb") as stored:
+                sources.append(stored.read())
+            ready.append(rendition)
+        except OSError as error:
+            _retry_or_fail(rendition, type(error).__name__)
+    if not ready:
+        return
     try:
-        with default_storage.open(version.file.name, "rb") as stored:
-            docx = stored.read()
-        converted = rendering.convert_to_pdfa(docx)
-        signed, signed_by, note = _sign_if_needed(rendition, converted.pdf)
+        results = rendering.convert_many(sources)
     except rendering.ConverterMissing as missing:
-        _postpone(rendition, missing.message)
+        for rendition in ready:
+            _postpone(rendition, missing.message)
         return
-    except (DocumentError, OSError) as error:
-        message = error.message if isinstance(error, DocumentError) else type(error).__name__
-        _retry_or_fail(rendition, message)
-        return
-    _store(rendition, converted, signed, signed_by, note)
+    for rendition, result in zip(ready, results, strict=True):
+        if isinstance(result, rendering.ConversionFailed):
+            _retry_or_fail(rendition, result.message)
+            continue
+        try:
+            signed, signed_by, note = _sign_if_needed(rendition, result.pdf)
+        except (DocumentError, OSError) as error:
+            message = error.message if isinstance(error, DocumentError) else type(error).__name__
+            _retry_or_fail(rendition, message)
+            continue
+        _store(rendition, result, signed, signed_by, note)
 
 
 def _sign_if_needed(rendition, pdf: bytes) -> tuple[bytes | None, str, str]:

@@ -5,6 +5,7 @@ workers never share (and lock) one profile, and is killed with its whole process
 limit. Nothing here touches the database or the storage: bytes in, bytes out.
 """
 
+import io
 import os
 import shutil
 import signal
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from pypdf import PdfReader
 
 from .errors import DocumentError
 
@@ -50,16 +52,31 @@ def find_converter() -> str | None:
 
 def convert_to_pdfa(docx: bytes, *, timeout: float | None = None) -> Converted:
     """The PDF/A-2b rendering of a .docx; raises ConverterMissing or ConversionFailed."""
+    [result] = convert_many([docx], timeout=timeout)
+    if isinstance(result, ConversionFailed):
+        raise result
+    return result
+
+
+def convert_many(
+    documents: list[bytes], *, timeout: float | None = None
+) -> list[Converted | ConversionFailed]:
+    """Render several .docx in one LibreOffice run (its start-up is most of the cost of one
+    document). The time limit is per document; if the run is killed or fails, every document
+    fails with that reason. Raises ConverterMissing when there is no LibreOffice."""
     binary = find_converter()
     if binary is None:
         raise ConverterMissing(
             _("LibreOffice is not installed on the server; the PDF/A copy will be made once it is.")
         )
-    timeout = timeout or settings.LIBREOFFICE_TIMEOUT_SECONDS
+    timeout = (timeout or settings.LIBREOFFICE_TIMEOUT_SECONDS) * max(len(documents), 1)
     with tempfile.TemporaryDirectory(prefix="dossierflow-pdf-") as work:
         work_dir = Path(work)
-        source = work_dir / "document.docx"
-        source.write_bytes(docx)
+        sources = []
+        for index, docx in enumerate(documents):
+            source = work_dir / f"document-{index}.docx"
+            source.write_bytes(docx)
+            sources.append(source)
         out_dir = work_dir / "out"
         command = [
             binary,
@@ -71,14 +88,23 @@ def convert_to_pdfa(docx: bytes, *, timeout: float | None = None) -> Converted:
             PDFA_FILTER,
             "--outdir",
             str(out_dir),
-            str(source),
+            *map(str, sources),
         ]
-        _run_bounded(command, timeout=timeout, home=work_dir)
-        produced = out_dir / "document.pdf"
-        if not produced.is_file() or produced.stat().st_size == 0:
-            raise ConversionFailed(_("LibreOffice made no PDF from this document."))
-        pdf = produced.read_bytes()
-    return Converted(pdf=pdf, pages=count_pages(pdf))
+        try:
+            _run_bounded(command, timeout=timeout, home=work_dir)
+        except ConversionFailed as failed:
+            return [failed] * len(documents)
+        return [_result(out_dir / f"{source.stem}.pdf") for source in sources]
+
+
+def _result(produced: Path) -> Converted | ConversionFailed:
+    if not produced.is_file() or produced.stat().st_size == 0:
+        return ConversionFailed(_("LibreOffice made no PDF from this document."))
+    pdf = produced.read_bytes()
+    try:
+        return Converted(pdf=pdf, pages=count_pages(pdf))
+    except Exception:  # pypdf's errors on a malformed file are many
+        return ConversionFailed(_("LibreOffice made an unreadable PDF from this document."))
 
 
 def _run_bounded(command, *, timeout: float, home: Path) -> None:
@@ -112,8 +138,4 @@ def _run_bounded(command, *, timeout: float, home: Path) -> None:
 
 
 def count_pages(pdf: bytes) -> int:
-    import io
-
-    from pypdf import PdfReader
-
     return len(PdfReader(io.BytesIO(pdf)).pages)

@@ -224,6 +224,8 @@ def test_render_pdfs_killed_with_sigkill_mid_conversion_leaves_the_copy_to_be_re
         **os.environ,
         "LIBREOFFICE_BINARY": str(slow),
         "PDF_RENDITION_LEASE_SECONDS": "3",
+        "PDF_RENDITION_BATCH": "1",
+        "LIBREOFFICE_TIMEOUT_SECONDS": "2",
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "DOSSIERFLOW_DATA_DIR": str(tmp_path),  # its files/ is this test's storage
     }
@@ -256,3 +258,19 @@ def test_render_pdfs_killed_with_sigkill_mid_conversion_leaves_the_copy_to_be_re
     rendition.refresh_from_db()
     assert rendition.status == RenditionStatus.DONE and rendition.attempts == 2
     assert jobs.run_pdf_renditions() == 0
+
+
+@pytest.mark.django_db
+def test_several_documents_are_converted_in_one_libreoffice_run(libreoffice, test_ca, settings):
+    test_ca.office()
+    settings.PDF_RENDITION_BATCH = 3
+    dossiers = [approve() for _ in range(3)]
+
+    assert jobs.run_pdf_renditions() == 3
+
+    for dossier in dossiers:
+        rendition = decision_rendition(dossier)
+        assert rendition.status == RenditionStatus.DONE and rendition.signed_pdf
+        reader = PdfReader(io.BytesIO(read(rendition.pdf.name)))
+        text = "".join(page.extract_text() for page in reader.pages)
+        assert f"Số {dossier.decision_number}" in text  # each copy is its own document's

@@ -41,7 +41,9 @@ class SignatureCheck:
 
     @property
     def ok(self) -> bool:
-        return self.intact and self.valid and self.trusted and self.covers_whole_file
+        """The signature holds for what it signed; whether anything was added after it is
+        `covers_whole_file` (documents.verification weighs both)."""
+        return self.intact and self.valid and self.trusted
 
 
 @dataclass(frozen=True)
@@ -83,12 +85,19 @@ def load_signer(config: SigningConfig) -> signers.SimpleSigner:
     return signer
 
 
-def sign_pdf(pdf: bytes, signer: signers.Signer, *, reason: str = "", location: str = "") -> bytes:
+def sign_pdf(
+    pdf: bytes,
+    signer: signers.Signer,
+    *,
+    reason: str = "",
+    location: str = "",
+    field_name: str = FIELD_NAME,
+) -> bytes:
     """The PDF with a PAdES signature added as an incremental update, so the PDF/A bytes before
     it stay exactly as they were and the signature covers the whole file."""
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     meta = signers.PdfSignatureMetadata(
-        field_name=FIELD_NAME,
+        field_name=field_name,
         subfilter=fields.SigSeedSubFilter.PADES,
         md_algorithm="sha256",
         reason=reason or None,

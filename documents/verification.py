@@ -37,16 +37,25 @@ class Verification:
 
     @property
     def signed_validly(self) -> bool:
-        return bool(self.signatures) and all(check.ok for check in self.signatures)
+        return signatures_hold(self.signatures)
 
     @property
     def altered(self) -> bool:
-        """A signature no longer covers what it signed, or something was added after it."""
-        return any(not (c.intact and c.covers_whole_file) for c in self.signatures)
+        """A signature no longer matches what it signed, or something was added after the last."""
+        if not self.signatures:
+            return False
+        last = self.signatures[-1]
+        return any(not c.intact for c in self.signatures) or not last.covers_whole_file
 
     @property
     def dossier_id(self) -> int | None:
         return self.version.document.dossier_id if self.version else None
+
+
+def signatures_hold(checks) -> bool:
+    """Every signature intact, valid and trusted, and the last one covers the whole file (earlier
+    ones cover the revision they signed: a co-signature is added after them)."""
+    return bool(checks) and all(c.ok for c in checks) and checks[-1].covers_whole_file
 
 
 def verify_file(data: bytes) -> Verification:
@@ -85,7 +94,7 @@ def replace_with_signed_copy(*, rendition_id: int, data: bytes) -> Rendition:
     checks = check_signatures(data)
     if not checks:
         raise DocumentRejected(_("The PDF carries no signature."))
-    if not all(check.ok for check in checks):
+    if not signatures_hold(checks):
         raise DocumentRejected(
             _(
                 "The signature is not valid: it is altered, not trusted by this office's roots, "
@@ -101,7 +110,11 @@ def replace_with_signed_copy(*, rendition_id: int, data: bytes) -> Rendition:
             raise DocumentRejected(_("The decision's PDF/A copy has not been made yet."))
         with default_storage.open(rendition.pdf.name, "rb") as stored:
             original = stored.read()
-        if not data.startswith(original):
+        already_signed = b""
+        if rendition.signed_pdf:
+            with default_storage.open(rendition.signed_pdf.name, "rb") as stored:
+                already_signed = stored.read()
+        if not (data.startswith(original) or (already_signed and data.startswith(already_signed))):
             raise DocumentRejected(
                 _("The signed file is not the issued decision: its content differs.")
             )

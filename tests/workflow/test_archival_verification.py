@@ -192,3 +192,29 @@ def test_the_verify_page_is_public_and_vietnamese_by_default(client):
     assert "Kiểm tra văn bản" in page.content.decode()
     refused = client.post(url, {"file": as_upload(b"x" * 10, "x.pdf")}).content.decode()
     assert "Không do cơ quan này ban hành" in refused
+
+
+@pytest.mark.django_db
+def test_a_cosignature_on_the_offices_signed_copy_is_accepted_and_verifies(
+    client, libreoffice, test_ca, tmp_path
+):
+    test_ca.office("Văn phòng Trung ương Đảng")
+    dossier = approved_dossier()
+    rendition = made_rendition(dossier)
+    office_signed = read(rendition.signed_pdf.name)
+    test_ca.office("Trịnh Quang Khải")
+    cosigned = signing.sign_pdf(
+        office_signed, signing.load_signer(signing.signing_config()), field_name="Approver"
+    )
+    login(client, make_user("approver"))
+
+    response = client.post(
+        reverse("archival:upload_signed", args=[dossier.pk]), {"file": as_upload(cosigned)}
+    )
+
+    assert response.status_code == 302, response.content.decode()[-1500:]
+    path = tmp_path / "cosigned.pdf"
+    path.write_bytes(cosigned)
+    code, out = run_verify(path)
+    assert code == 0, out
+    assert out.count("Signature: valid") == 2 and "Altered: no" in out

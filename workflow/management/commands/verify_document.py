@@ -34,7 +34,8 @@ class Command(BaseCommand):
         if not report.signatures:
             out("Signature: none")
         for check in report.signatures:
-            out(f"Signature: {'valid' if check.ok else 'NOT valid'} ({check.summary})")
+            valid = check.ok and (check.covers_whole_file or check is not report.signatures[-1])
+            out(f"Signature: {'valid' if valid else 'NOT valid'} ({check.summary})")
             out(f"  Signed by: {check.signer}")
             chain = "revoked" if check.revoked else ("yes" if check.trusted else "no")
             out(f"  Chains to the configured roots: {chain}")

@@ -218,3 +218,14 @@ def test_a_cosignature_on_the_offices_signed_copy_is_accepted_and_verifies(
     code, out = run_verify(path)
     assert code == 0, out
     assert out.count("Signature: valid") == 2 and "Altered: no" in out
+
+
+@pytest.mark.django_db
+def test_before_the_worker_runs_the_page_says_why_the_pdf_is_pending(client, settings):
+    settings.LIBREOFFICE_BINARY = "/nonexistent/soffice"
+    dossier = approved_dossier()
+    login(client, make_user("approver"))
+
+    page = client.get(reverse("workflow:dossier", args=[dossier.pk])).content.decode()
+
+    assert "PDF/A pending" in page and "LibreOffice is not installed" in page

@@ -144,6 +144,10 @@ def hostile_variants(package: bytes) -> dict[str, tuple[bytes, str]]:
             "Only archived dossiers",
         ),
         "garbage": (b"PK\x03\x04" + b"\x00" * 100, "not a ZIP package"),
+        "malformed history": (
+            with_manifest({**members, "audit.json": b'[{"at": "yesterday", "details": [1]}]'}),
+            "malformed",
+        ),
     }
 
 

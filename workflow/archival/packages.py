@@ -16,7 +16,7 @@ import zipfile
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -219,6 +219,10 @@ def import_package(*, data: bytes, user) -> Dossier:
             default_storage.delete(name)
         if isinstance(error, DocumentError):
             raise PackageRefused(error.message) from None
+        if isinstance(error, (KeyError, ValueError, TypeError, AttributeError, IntegrityError)):
+            raise PackageRefused(
+                _("The package's description of the dossier is malformed.")
+            ) from None
         raise
     return dossier
 
@@ -272,12 +276,13 @@ def _when(value) -> datetime.datetime:
 
 
 def _store(plan, meta, audit, user, package_sha, written) -> Dossier:
-    agency, _created = Agency.objects.get_or_create(
-        code=str(meta["agency"]["code"])[:40],
-        defaults={
-            "name": str(meta["agency"]["name"])[:200],
-            "abbreviation": str(meta["agency"]["abbreviation"])[:20],
-        },
+    code, name = str(meta["agency"]["code"])[:40], str(meta["agency"]["name"])[:200]
+    agency = (
+        Agency.objects.filter(code=code).first()
+        or Agency.objects.filter(name=name).first()
+        or Agency.objects.create(
+            code=code, name=name, abbreviation=str(meta["agency"]["abbreviation"])[:20]
+        )
     )
     dossier = Dossier.objects.create(
         kind=meta["kind"],
@@ -299,7 +304,7 @@ def _store(plan, meta, audit, user, package_sha, written) -> Dossier:
             from_state=str(entry["from_state"])[:30],
             to_state=str(entry["to_state"])[:30],
             comment=str(entry["comment"]),
-            details={**(entry.get("details") or {}), "original_actor": str(entry["actor"])},
+            details={**dict(entry.get("details") or {}), "original_actor": str(entry["actor"])},
             created_at=_when(entry["at"]),
         )
     for document in plan:

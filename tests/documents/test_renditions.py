@@ -274,3 +274,21 @@ def test_several_documents_are_converted_in_one_libreoffice_run(libreoffice, tes
         reader = PdfReader(io.BytesIO(read(rendition.pdf.name)))
         text = "".join(page.extract_text() for page in reader.pages)
         assert f"Số {dossier.decision_number}" in text  # each copy is its own document's
+
+
+@pytest.mark.django_db
+def test_the_copies_and_the_signed_decision_pass_verapdf_as_pdfa_2b(
+    libreoffice, verapdf, test_ca, tmp_path
+):
+    test_ca.office()
+    dossier = approve()
+    jobs.run_pdf_renditions()
+    rendition = decision_rendition(dossier)
+
+    for name in (rendition.pdf.name, rendition.signed_pdf.name):
+        passed, report = verapdf(read(name), tmp_path)
+        assert passed, report
+
+    broken = read(rendition.pdf.name).replace(b"pdfaid:part>2<", b"pdfaid:part>9<")
+    passed, report = verapdf(broken, tmp_path)
+    assert not passed, report

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import actions
 from .roles import (
+    ADMINISTRATOR,
     APPRAISER,
     APPROVER,
     CENTRAL_ROLES,
@@ -181,3 +182,20 @@ def may_record_appraisals(user) -> bool:
 
 def may_appraise(user, dossier) -> bool:
     return may_record_appraisals(user) and dossier.state == Stage.APPRAISAL
+
+
+# --- archival (workflow.archival) ---
+
+
+def may_export_package(user, dossier) -> bool:
+    """A clerk hands an archived dossier over to an archive."""
+    return has_role(user, CLERK) and dossier.state == Stage.ARCHIVED
+
+
+def may_import_packages(user) -> bool:
+    return has_role(user, ADMINISTRATOR)
+
+
+def may_upload_signed_decision(user, dossier) -> bool:
+    """The approver (who signs on a personal token) or a clerk, once the decision is issued."""
+    return bool(roles_of(user) & {APPROVER, CLERK}) and bool(dossier.decision_number)

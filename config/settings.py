@@ -184,6 +184,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 TEMPLATES[0]["OPTIONS"]["context_processors"] += ["config.operations.context.demo_banner"]
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise serves it (empty before collectstatic)
 # Hashed static names (whitenoise's manifest) need `collectstatic` first: `make run` and a
 # production start set it; tests and a bare checkout serve the plain names.
 if _env_bool("DJANGO_STATIC_HASHED", False):

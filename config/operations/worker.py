@@ -169,6 +169,8 @@ class Worker:
             worker=self.name, defaults={"seen_at": now}, create_defaults={
                 "seen_at": now, "started_at": now})
         Job.objects.filter(locked_by=self.name).update(locked_until=now + self.lease)
+        # Workers killed without a chance to say goodbye: forgotten after an hour.
+        WorkerHeartbeat.objects.filter(seen_at__lt=now - datetime.timedelta(hours=1)).delete()
 
     def _heartbeat(self) -> None:
         """Beat and extend this worker's leases every third of a lease, on its own connection."""

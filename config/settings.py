@@ -189,7 +189,7 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise serves it (empty be
 # production start set it; tests and a bare checkout serve the plain names.
 if _env_bool("DJANGO_STATIC_HASHED", False):
     STORAGES["staticfiles"] = {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
+        "BACKEND": "config.operations.staticfiles.HashedStaticFilesStorage"}
 
 # HTTPS, behind a proxy: all off by default (a developer's http://127.0.0.1), on in production.
 SECURE_SSL_REDIRECT = _env_bool("DJANGO_SECURE_SSL_REDIRECT", False)
@@ -225,6 +225,9 @@ WORKER_POLL_SECONDS = float(os.environ.get("WORKER_POLL_SECONDS", "1"))
 WORKER_LEASE_SECONDS = int(os.environ.get("WORKER_LEASE_SECONDS", "60"))
 WORKER_MAX_ATTEMPTS = int(os.environ.get("WORKER_MAX_ATTEMPTS", "8"))
 WORKER_MAX_BACKOFF_SECONDS = int(os.environ.get("WORKER_MAX_BACKOFF_SECONDS", "3600"))
+# `manage.py serve` (make run): web server processes and threads in each.
+WEB_WORKERS = int(os.environ.get("WEB_WORKERS", "2"))
+WEB_THREADS = int(os.environ.get("WEB_THREADS", "8"))
 # /readyz: a worker must have beaten within this many seconds, and the outbox be below the limit.
 READYZ_REQUIRE_WORKER = _env_bool("READYZ_REQUIRE_WORKER", True)
 READYZ_HEARTBEAT_MAX_AGE = int(os.environ.get("READYZ_HEARTBEAT_MAX_AGE", "90"))

@@ -2,6 +2,7 @@
 
 import os
 import re
+import signal
 import socket
 import subprocess
 import time
@@ -78,9 +79,18 @@ def test_make_run_serves_the_demo(tmp_path):
         home = opener.open(urllib.request.Request(f"{base}/login/", data=data)).read().decode()
         assert "Thành ủy Hà Nội" in home and "Trung tâm dữ liệu" in home
         assert "Quảng Ninh" not in home
+        assert "Dữ liệu trình diễn" in home  # the demo banner
+
+        # Served as production serves: gunicorn, hashed static names, a worker beside it.
+        ready = urllib.request.urlopen(f"{base}/readyz", timeout=10)
+        assert ready.status == 200 and ready.headers["Server"].startswith("gunicorn")
+        assert re.search(r"/static/admin/css/base\.[0-9a-f]{12}\.css",
+                         opener.open(f"{base}/en/admin/").read().decode())
     finally:
-        os.killpg(server.pid, 15)
-        server.wait(timeout=30)
+        os.killpg(server.pid, signal.SIGINT)  # Ctrl-C
+        assert server.wait(timeout=30) is not None
+    log.seek(0)
+    assert "stopped after" in log.read()  # the worker finished cleanly
 
 
 @pytest.mark.django_db

@@ -225,6 +225,17 @@ WORKER_POLL_SECONDS = float(os.environ.get("WORKER_POLL_SECONDS", "1"))
 WORKER_LEASE_SECONDS = int(os.environ.get("WORKER_LEASE_SECONDS", "60"))
 WORKER_MAX_ATTEMPTS = int(os.environ.get("WORKER_MAX_ATTEMPTS", "8"))
 WORKER_MAX_BACKOFF_SECONDS = int(os.environ.get("WORKER_MAX_BACKOFF_SECONDS", "3600"))
+# Stored documents on several machines: a shared mount (DOSSIERFLOW_FILES_DIR), or S3-compatible
+# object storage through django-storages (`pip install "django-storages[s3]"`, not installed by
+# default) with STORAGE_S3_BUCKET; the code reaches files only through the storage API.
+if os.environ.get("DOSSIERFLOW_FILES_DIR"):
+    STORAGES["default"]["OPTIONS"]["location"] = os.environ["DOSSIERFLOW_FILES_DIR"]
+if os.environ.get("STORAGE_S3_BUCKET"):
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": os.environ["STORAGE_S3_BUCKET"],
+        "endpoint_url": os.environ.get("STORAGE_S3_ENDPOINT_URL") or None,
+        "default_acl": "private", "querystring_auth": True, "file_overwrite": False}}
+
 # `manage.py serve` (make run): web server processes and threads in each.
 WEB_WORKERS = int(os.environ.get("WEB_WORKERS", "2"))
 WEB_THREADS = int(os.environ.get("WEB_THREADS", "8"))

@@ -114,3 +114,31 @@ def test_the_shipped_jobs_are_registered():
         settings.WORKER_JOBS)
     for name in settings.WORKER_JOBS:
         assert callable(import_string(name))
+
+
+@pytest.mark.django_db
+def test_a_deadline_that_fails_makes_the_timer_job_fail_and_retry(settings, fast_worker,
+                                                                   monkeypatch):
+    from workflow import services
+
+    settings.WORKER_JOBS = {"workflow.jobs.run_workflow_timers": 60}
+    dossier = make_dossier(state="council_review")
+    round_ = open_round_on(dossier, council(), due_on=timezone.localdate())
+    timer = deadline_timer(round_)
+    timer.scheduled = timezone.now() - datetime.timedelta(seconds=1)
+    timer.save(update_fields=["scheduled"])
+
+    def broken(**kwargs):
+        raise ValueError("All strings must be XML compatible")
+
+    monkeypatch.setattr(services, "close_round", broken)  # what bad text in the minutes did
+    worker.Worker().run(once=True)
+    job = Job.objects.get(name="workflow.jobs.run_workflow_timers")
+    assert Round.objects.get(pk=round_.pk).closed_at is None
+    assert job.status == Job.Status.FAILING and "XML compatible" in job.last_error
+
+    monkeypatch.undo()  # the cause is fixed: the retry closes the round
+    make_due("workflow.jobs.run_workflow_timers")
+    worker.Worker().run(once=True)
+    assert Job.objects.get(name="workflow.jobs.run_workflow_timers").status == Job.Status.IDLE
+    assert Round.objects.get(pk=round_.pk).closed_at is not None

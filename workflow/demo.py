@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from . import roles, services
 from .errors import WorkflowError
-from .models import Agency, Dossier, Profile
+from .models import Agency, Dossier, Profile, SigningAuthority
 
 DEMO_PASSWORD = "ct27-demo"  # printed by load_demo; a demo instance only
 
@@ -262,7 +262,15 @@ def load_demo() -> tuple[int, int]:
             user.set_password(DEMO_PASSWORD)
             user.save()
             user.groups.add(Group.objects.get(name=role))
-            Profile.objects.create(user=user, agency=agencies[agency_code], position=position)
+            Profile.objects.create(
+                user=user,
+                agency=agencies[agency_code],
+                position=position,
+                # The demo approver is a deputy head: decisions read `K/T CHÁNH VĂN PHÒNG`.
+                signs_as=SigningAuthority.DEPUTY
+                if role == roles.APPROVER
+                else SigningAuthority.BY_ORDER,
+            )
             created_users += 1
         if user is not None:
             users[username] = user

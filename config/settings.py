@@ -243,6 +243,8 @@ if os.environ.get("STORAGE_S3_BUCKET"):
         "endpoint_url": os.environ.get("STORAGE_S3_ENDPOINT_URL") or None,
         "default_acl": "private", "querystring_auth": True, "file_overwrite": False}}
 
+# A kept connection (DATABASE_CONN_MAX_AGE) is checked before a request reuses it.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # `manage.py serve` (make run): web server processes and threads in each.
 WEB_WORKERS = int(os.environ.get("WEB_WORKERS", "2"))
 WEB_THREADS = int(os.environ.get("WEB_THREADS", "8"))

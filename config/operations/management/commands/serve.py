@@ -38,6 +38,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, addr, workers, threads, no_worker, **options):
         env = dict(os.environ)
+        # A connection per thread kept for a minute instead of one opened per request.
+        env.setdefault("DATABASE_CONN_MAX_AGE", "60")
         if not no_worker:
             # The worker drains the search outbox: requests no longer wait for the index.
             env.setdefault("SEARCH_PROCESS_ON_COMMIT", "0")

@@ -43,11 +43,14 @@ class Command(BaseCommand):
         if not no_worker:
             # The worker drains the search outbox: requests no longer wait for the index.
             env.setdefault("SEARCH_PROCESS_ON_COMMIT", "0")
+        # The children get their own process group: a Ctrl-C at the terminal reaches this
+        # command only, which passes one SIGTERM on (a worker takes a second signal as "now").
         children = {"web server": subprocess.Popen(web_server_command(addr, workers, threads),
-                                                   env=env)}
+                                                   env=env, process_group=0)}
         if not no_worker:
             children["worker"] = subprocess.Popen(
-                [sys.executable, "manage.py", "run_worker"], cwd=settings.BASE_DIR, env=env)
+                [sys.executable, "manage.py", "run_worker"], cwd=settings.BASE_DIR, env=env,
+                process_group=0)
 
         stopping = []
 

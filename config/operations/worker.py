@@ -78,7 +78,8 @@ def run_claimed(name: str, worker: str, *, limit: int) -> bool:
         _record_failure(name, worker, traceback.format_exc(), duration)
         logger.exception("job %s failed after %d ms: %s", name, duration, error,
                          extra={"job": name, "duration_ms": duration, "outcome": "error"})
-        connection.close_if_unusable_or_obsolete()
+        if not connection.in_atomic_block:  # (a test's transaction holds it open)
+            connection.close_if_unusable_or_obsolete()
         return False
     duration = int((time.monotonic() - started) * 1000)
     result = int(result or 0)
@@ -150,7 +151,8 @@ class Worker:
         return runs
 
     def run_due(self) -> int:
-        close_old_connections()
+        if not connection.in_atomic_block:  # (a test's transaction holds it open)
+            close_old_connections()
         now = timezone.now()
         due = Job.objects.filter(name__in=list(self.jobs), next_run_at__lte=now).exclude(
             status=Job.Status.FAILED).filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))

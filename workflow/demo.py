@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from . import roles, services
+from . import permissions, roles, services
 from .errors import WorkflowError
 from .models import Agency, Dossier, Profile, SigningAuthority
 
@@ -376,7 +376,7 @@ def _upload_documents(dossier, drafter):
 
 
 def _is_drafter_of(user, agency) -> bool:
-    return roles.has_role(user, roles.DRAFTER) and user.profile.agency_id == agency.pk
+    return permissions.may_create_dossier(user) and permissions.agency_id_of(user) == agency.pk
 
 
 def logins() -> list[tuple[str, str, str]]:

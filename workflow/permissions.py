@@ -7,6 +7,7 @@ with the same rule a button or a service checks.
 """
 
 from django.apps import apps
+from django.utils.translation import gettext_lazy as _
 
 from . import actions
 from .roles import (
@@ -93,6 +94,14 @@ def has_required_content(dossier) -> bool:
     return bool(dossier.title.strip() and dossier.program.strip() and dossier.summary.strip())
 
 
+def what_is_missing(action: str, dossier) -> str:
+    """Why a transition whose stage and person are right cannot be taken yet, in the words of
+    the person who would take it; empty when nothing is missing."""
+    if action == actions.SUBMIT and not has_required_content(dossier):
+        return str(_("Fill in the title, program and summary before submitting."))
+    return ""
+
+
 # --- dossiers and their documents ---
 
 
@@ -111,6 +120,11 @@ def may_upload_documents(user, dossier) -> bool:
 def sees_overdue(user) -> bool:
     """The home page lists overdue dossiers to those who chase them."""
     return bool(roles_of(user) & {SECRETARY, APPROVER})
+
+
+def may_preview_decision(user, dossier) -> bool:
+    """The approver reads the draft decision while the dossier awaits approval."""
+    return dossier.state == Stage.AWAITING_APPROVAL and is_approver(dossier, user)
 
 
 # --- council rounds ---

@@ -1,14 +1,25 @@
 """Every read with a permission in it. Views, documents and search ask here who sees what."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
+from django_fsm import can_proceed
 from viewflow.workflow.fields import get_task_ref
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from . import flows
 from .actions import is_button_action
-from .models import AuditEntry, Dossier, KindPolicy, Round, RoundSeat, Seat, Vote
+from .models import (
+    AuditEntry,
+    Dossier,
+    KindPolicy,
+    RegisterEntry,
+    Round,
+    RoundSeat,
+    Seat,
+    Vote,
+)
 from .people import display_name
 from .permissions import (
     council_stages,
@@ -17,8 +28,10 @@ from .permissions import (
     may_create_dossier,
     may_edit_dossier,
     may_open_round,
+    may_take,
     may_upload_documents,
     visible_agency_ids,
+    what_is_missing,
 )
 from .roles import COUNCIL_MEMBER, DRAFTER, ROLE_LABELS, roles_of
 from .states import ROLE_QUEUES, TIMED_STAGES
@@ -72,6 +85,39 @@ def available_actions(user, dossier: Dossier) -> list[str]:
     ]
 
 
+def blocked_actions(user, dossier: Dossier) -> list[tuple[str, str]]:
+    """The buttons this user would have at this stage but not yet, each with what is missing."""
+    blocked = []
+    for name in dict.fromkeys(t.name for t in dossier.get_all_state_transitions()):
+        method = getattr(dossier, name)
+        if (
+            is_button_action(name)
+            and can_proceed(method, check_conditions=False)  # the right stage
+            and may_take(name, dossier, user)  # the right person
+            and not can_proceed(method)  # but something is missing
+        ):
+            blocked.append((name, what_is_missing(name, dossier)))
+    return blocked
+
+
+def register_for(user, *, series="", year=None, text="") -> QuerySet[RegisterEntry]:
+    """The office's register of issued documents, as far as the user may see the dossiers."""
+    entries = RegisterEntry.objects.filter(dossier__in=dossiers_visible_to(user)).select_related(
+        "dossier", "dossier__agency"
+    )
+    if series:
+        entries = entries.filter(series=series)
+    if year:
+        entries = entries.filter(year=year)
+    if text:
+        entries = entries.filter(
+            Q(number__icontains=text)
+            | Q(subject__icontains=text)
+            | Q(dossier__title__icontains=text)
+        )
+    return entries
+
+
 def history_of(dossier: Dossier) -> QuerySet[AuditEntry]:
     return dossier.audit_entries.select_related("actor")
 
@@ -103,8 +149,6 @@ def home_sections(user) -> list[tuple[str, QuerySet[Dossier]]]:
 
 def inbox_for(user) -> QuerySet[Task]:
     """The stage tasks waiting on the user's roles, on dossiers they may see; due first."""
-    from . import flows  # flows imports models; selectors is imported by models' neighbours
-
     roles = roles_of(user)
     refs = [get_task_ref(node) for node in flows.STAGE_TASKS if node.role in roles]
     dossier_path = "process__dossierprocess__dossier"
@@ -173,8 +217,6 @@ def council_candidates():
 
 def process_status(dossier: Dossier) -> dict | None:
     """Where the dossier's process stands: its current task and who holds it."""
-    from . import flows
-
     task = flows.active_task(dossier)
     if task is None:
         return None

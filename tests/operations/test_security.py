@@ -127,3 +127,24 @@ def test_a_production_environment_passes_the_deployment_checks(tmp_path):
     env = production_env(DOSSIERFLOW_DATA_DIR=str(tmp_path), DJANGO_SECURE_HSTS_SECONDS="0")
     done = subprocess.run(check, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode != 0 and "security.W004" in done.stdout + done.stderr
+
+
+@pytest.mark.django_db
+def test_an_error_goes_to_the_log_with_its_traceback_and_not_to_the_user(client, settings, caplog):
+    import json
+
+    from config.operations.requestlog import JsonFormatter, RequestContextFilter
+
+    settings.ROOT_URLCONF = "tests.operations.failing_urls"
+    client.raise_request_exception = False
+    with caplog.at_level(logging.INFO):
+        response = client.get("/broken/")
+    assert response.status_code == 500
+    assert "secret internal detail" not in response.content.decode()
+    error = next(r for r in caplog.records if r.name == "django.request")
+    RequestContextFilter().filter(error)
+    entry = json.loads(JsonFormatter().format(error))
+    assert entry["level"] == "ERROR"
+    assert "RuntimeError: secret internal detail" in entry["traceback"]
+    line = next(r for r in caplog.records if r.name == "dossierflow.requests")
+    assert line.status == 500 and response["X-Request-ID"]

@@ -137,6 +137,8 @@ def _steps(actor: Actor, rng: random.Random, write_share: float):
     ballots = itertools.cycle(actor.rounds)  # each round in turn: every round gets every vote
     submitted: set[int] = set()
     seen = actor.dossiers or [d for d, _ in actor.rounds]
+    for dossier, round_ in actor.rounds:  # a member votes on every round first, then mixes
+        yield ("vote", "POST", f"/dossiers/{dossier}/rounds/{round_}/vote/", {"choice": "approve"})
     while True:
         if rng.random() >= write_share:
             yield rng.choice([

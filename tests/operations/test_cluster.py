@@ -39,6 +39,11 @@ def test_two_servers_and_two_workers_under_load_while_a_worker_is_killed(tmp_pat
     es = os.environ.get("TEST_ELASTICSEARCH_URL")
     if es:
         extra.update(ELASTICSEARCH_URL=es, SEARCH_INDEX_PREFIX=f"cluster-{os.getpid()}")
+        # As an operator does once (`search_reindex`): the index exists before the processes
+        # start. (Several processes creating it at once each make their own: the search app's.)
+        from search.backends.elastic import ElasticsearchBackend
+
+        ElasticsearchBackend(es, index_prefix=extra["SEARCH_INDEX_PREFIX"]).ensure_index()
     actors = load.build_world(drafters=4, members=3, rounds=2, chair_votes=True)
     ports = [free_port(), free_port()]
     log = tmp_path / "cluster.log"

@@ -16,6 +16,7 @@ urlpatterns += i18n_patterns(
          name="password_change_done"),
     path("documents/", include("documents.urls")),
     path("search/", include("search.urls")),
+    path("", include("workflow.notifications.urls")),
     path("", include("workflow.urls")),
     prefix_default_language=False,
 )

@@ -258,6 +258,7 @@ def load_demo() -> tuple[int, int]:
         if user is None and create_users:
             last, _, first = full_name.rpartition(" ")
             user = User(username=username, first_name=first, last_name=last)
+            user.email = f"{username}@demo.dossierflow.invalid"
             user.is_staff = user.is_superuser = role == roles.ADMINISTRATOR
             user.set_password(DEMO_PASSWORD)
             user.save()

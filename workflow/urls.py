@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -6,6 +6,7 @@ app_name = "workflow"
 urlpatterns = [
     path("", views.home, name="home"),
     path("inbox/", views.inbox, name="inbox"),
+    path("dashboard/", include("workflow.dashboard.urls")),
     path("register/", views.register, name="register"),
     path("dossiers/<int:pk>/rounds/", views.round_open, name="round_open"),
     path("dossiers/<int:pk>/rounds/<int:round_id>/vote/", views.round_vote, name="round_vote"),

@@ -16,13 +16,18 @@ $(VENV)/.dev-deps: $(VENV)/.run-deps requirements-dev.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
 	touch $@
 
+# Serves as production does (gunicorn, whitenoise's hashed static files, the worker beside it),
+# on a demo instance: the banner says so. Ctrl-C stops the server and the worker.
+run: export DOSSIERFLOW_DEMO = 1
+run: export DJANGO_STATIC_HASHED = 1
 run: $(VENV)/.run-deps
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
+	$(PY) manage.py collectstatic --noinput --verbosity 0 --ignore viewflow
 	@echo ""
 	@echo "dossierflow: open http://$(ADDR)/ and log in with one of the users above."
 	@echo ""
-	$(PY) manage.py runserver $(ADDR) --insecure --noreload
+	$(PY) manage.py serve --addr $(ADDR)
 
 test: $(VENV)/.dev-deps
 	$(PY) -m ruff check .

@@ -5,6 +5,7 @@ search from the database's own full-text index to Elasticsearch. The README list
 setting; docs/operations.md and docs/search.md say how to run them.
 """
 
+import datetime
 import os
 import secrets
 from pathlib import Path
@@ -181,6 +182,101 @@ OFFICE_HEAD_TITLE = os.environ.get("OFFICE_HEAD_TITLE", "Chánh Văn phòng")
 
 # The body that issues approval decisions: the suffix of `Số 12-QĐ/VPTW`.
 DECISION_ISSUING_BODY = os.environ.get("DECISION_ISSUING_BODY", "VPTW")
+
+# -- Operations: worker, health, logs, security, login throttling (docs/operations.md) ----------
+INSTALLED_APPS += ["config.operations", "axes"]
+MIDDLEWARE = [
+    "config.operations.requestlog.RequestLogMiddleware",  # first: times and ids every request
+    MIDDLEWARE[0],  # SecurityMiddleware
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    *MIDDLEWARE[1:],
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
+]
+AUTHENTICATION_BACKENDS = [
+    "config.operations.throttling.ThrottledLoginBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+TEMPLATES[0]["OPTIONS"]["context_processors"] += ["config.operations.context.demo_banner"]
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise serves it (empty before collectstatic)
+# Hashed static names (whitenoise's manifest) need `collectstatic` first: `make run` and a
+# production start set it; tests and a bare checkout serve the plain names.
+if _env_bool("DJANGO_STATIC_HASHED", False):
+    STORAGES["staticfiles"] = {
+        "BACKEND": "config.operations.staticfiles.HashedStaticFilesStorage"}
+
+# HTTPS, behind a proxy: all off by default (a developer's http://127.0.0.1), on in production.
+SECURE_SSL_REDIRECT = _env_bool("DJANGO_SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = _env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
+if _env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Load balancers probe the health endpoints over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+]
+
+# Login throttling (django-axes) on the site's and the admin's login: after AXES_FAILURE_LIMIT
+# failures for a user name from one address, that pair waits AXES_COOLOFF_MINUTES.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_CALLABLE = "config.operations.throttling.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0")) or None
+AXES_VERBOSE = False
+
+# The worker (`manage.py run_worker`): each job is a dotted path -> interval in seconds.
+WORKER_JOBS = {
+    **globals().get("WORKER_JOBS", {}),
+    "workflow.jobs.run_workflow_timers": 60,
+    "search.jobs.run_search_outbox": 2,
+}
+WORKER_BATCH_SIZE = int(os.environ.get("WORKER_BATCH_SIZE", "100"))
+WORKER_POLL_SECONDS = float(os.environ.get("WORKER_POLL_SECONDS", "1"))
+WORKER_LEASE_SECONDS = int(os.environ.get("WORKER_LEASE_SECONDS", "60"))
+WORKER_MAX_ATTEMPTS = int(os.environ.get("WORKER_MAX_ATTEMPTS", "8"))
+WORKER_MAX_BACKOFF_SECONDS = int(os.environ.get("WORKER_MAX_BACKOFF_SECONDS", "3600"))
+# Stored documents on several machines: a shared mount (DOSSIERFLOW_FILES_DIR), or S3-compatible
+# object storage through django-storages (`pip install "django-storages[s3]"`, not installed by
+# default) with STORAGE_S3_BUCKET; the code reaches files only through the storage API.
+if os.environ.get("DOSSIERFLOW_FILES_DIR"):
+    STORAGES["default"]["OPTIONS"]["location"] = os.environ["DOSSIERFLOW_FILES_DIR"]
+if os.environ.get("STORAGE_S3_BUCKET"):
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": os.environ["STORAGE_S3_BUCKET"],
+        "endpoint_url": os.environ.get("STORAGE_S3_ENDPOINT_URL") or None,
+        "default_acl": "private", "querystring_auth": True, "file_overwrite": False}}
+
+# A kept connection (DATABASE_CONN_MAX_AGE) is checked before a request reuses it.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# `manage.py serve` (make run): web server processes and threads in each.
+WEB_WORKERS = int(os.environ.get("WEB_WORKERS", "2"))
+WEB_THREADS = int(os.environ.get("WEB_THREADS", "8"))
+# /readyz: a worker must have beaten within this many seconds, and the outbox be below the limit.
+READYZ_REQUIRE_WORKER = _env_bool("READYZ_REQUIRE_WORKER", True)
+READYZ_HEARTBEAT_MAX_AGE = int(os.environ.get("READYZ_HEARTBEAT_MAX_AGE", "90"))
+READYZ_MAX_OUTBOX = int(os.environ.get("READYZ_MAX_OUTBOX", "1000"))
+# A demo instance (`make run`, `load_demo`) shows a banner; production never sets it.
+DEMO_MODE = _env_bool("DOSSIERFLOW_DEMO", False)
+
+# One log line per request and per job; JSON lines with DJANGO_LOG_FORMAT=json.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request": {"()": "config.operations.requestlog.RequestContextFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s u=%(user_id)s] "
+                           "%(message)s"},
+        "json": {"()": "config.operations.requestlog.JsonFormatter"},
+    },
+    "handlers": {"console": {
+        "class": "logging.StreamHandler", "filters": ["request"],
+        "formatter": "json" if os.environ.get("DJANGO_LOG_FORMAT") == "json" else "text"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    "loggers": {"dossierflow": {"level": os.environ.get("DOSSIERFLOW_LOG_LEVEL", "INFO")}},
+}
 
 # --- Notifications (workflow.notifications): mail, reminders, the bell ---
 # Mail goes through Django's e-mail framework: SMTP when EMAIL_HOST is set, otherwise every

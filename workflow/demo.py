@@ -10,8 +10,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from . import permissions, roles, services
+from .errors import WorkflowError
 from .models import Agency, Dossier, Profile, SigningAuthority
 
 DEMO_PASSWORD = "ct27-demo"  # printed by load_demo; a demo instance only
@@ -215,9 +217,35 @@ DOSSIERS = [
 ]
 
 
+class NotADemoDatabase(WorkflowError):
+    pass
+
+
+def refuse_unless_demo() -> None:
+    """The demo goes only into an empty database or one that holds nothing but the demo: never
+    beside an office's real users and dossiers (its users share a published password)."""
+    demo_users = {username for username, *_ in USERS}
+    demo_titles = {title for _, _, title, *_ in DOSSIERS}
+    others = get_user_model().objects.exclude(username__in=demo_users).count()
+    others += Dossier.objects.exclude(title__in=demo_titles).count()
+    if others:
+        raise NotADemoDatabase(_(
+            "This database holds data that is not the demo (%(count)d users or dossiers): the "
+            "demo, whose users share a published password, is loaded only into an empty "
+            "database or a demo one. Use a new database (DATABASE_URL or DOSSIERFLOW_DATA_DIR)."
+        ) % {"count": others})
+
+
 @transaction.atomic
 def load_demo() -> tuple[int, int]:
-    """Create what is missing; what exists is left as it is. Returns (users, dossiers) created."""
+    """Create what is missing; what exists is left as it is. Returns (users, dossiers) created.
+
+    The users are created once, into a database without users: a demo user deleted or given
+    another password later (the administrator above all) is not brought back with the published
+    password at the next start.
+    """
+    refuse_unless_demo()
+    create_users = not get_user_model().objects.exists()
     agencies = {}
     for code, name, abbreviation in AGENCIES:
         agencies[code], _ = Agency.objects.get_or_create(
@@ -227,7 +255,7 @@ def load_demo() -> tuple[int, int]:
     users, created_users = {}, 0
     for username, full_name, role, agency_code, position in USERS:
         user = User.objects.filter(username=username).first()
-        if user is None:
+        if user is None and create_users:
             last, _, first = full_name.rpartition(" ")
             user = User(username=username, first_name=first, last_name=last)
             user.email = f"{username}@demo.dossierflow.invalid"
@@ -245,8 +273,11 @@ def load_demo() -> tuple[int, int]:
                 else SigningAuthority.BY_ORDER,
             )
             created_users += 1
-        users[username] = user
+        if user is not None:
+            users[username] = user
     created_dossiers = 0
+    if len(users) < len(USERS):  # some demo users were removed: their dossiers cannot be made
+        return created_users, created_dossiers
     for agency_code, kind, title, summary, steps in DOSSIERS:
         if Dossier.objects.filter(agency=agencies[agency_code], title=title).exists():
             continue

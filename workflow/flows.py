@@ -84,10 +84,13 @@ class RoundDeadlineFlow(flow.Flow):
     """A review round's deadline as a viewflow timer: when it passes, the round closes on the
     votes cast (close_round does nothing to a round its last vote already closed).
 
-    Due timers fire when viewflow's dispatcher runs: `manage.py workflow_timers`, from cron.
+    Due timers fire when the worker runs `workflow.jobs.run_workflow_timers`. The dispatcher
+    re-reads each timer under the flow's lock: locking the process row (instead of viewflow's
+    default of no lock) makes two dispatchers at once fire each timer once, not twice.
     """
 
     process_class = RoundProcess
+    lock_impl = lock.SelectForUpdateLock(nowait=False)
     process_title = _("Review round deadline")
 
     start = flow.StartHandle(this.start_process).Next(this.wait)

@@ -2,6 +2,7 @@
 
 import os
 import re
+import signal
 import socket
 import subprocess
 import time
@@ -78,6 +79,51 @@ def test_make_run_serves_the_demo(tmp_path):
         home = opener.open(urllib.request.Request(f"{base}/login/", data=data)).read().decode()
         assert "Thành ủy Hà Nội" in home and "Trung tâm dữ liệu" in home
         assert "Quảng Ninh" not in home
+        assert "Dữ liệu trình diễn" in home  # the demo banner
+
+        # Served as production serves: gunicorn, hashed static names, a worker beside it.
+        ready = urllib.request.urlopen(f"{base}/readyz", timeout=10)
+        assert ready.status == 200 and ready.headers["Server"].startswith("gunicorn")
+        assert re.search(r"/static/admin/css/base\.[0-9a-f]{12}\.css",
+                         opener.open(f"{base}/en/admin/").read().decode())
     finally:
-        os.killpg(server.pid, 15)
-        server.wait(timeout=30)
+        os.killpg(server.pid, signal.SIGINT)  # Ctrl-C
+        assert server.wait(timeout=30) is not None
+    log.seek(0)
+    assert "stopped after" in log.read()  # the worker finished cleanly
+
+
+@pytest.mark.django_db
+def test_load_demo_refuses_a_database_with_real_data():
+    from django.core.management.base import CommandError
+
+    from tests.factories import make_user
+
+    make_user(username="real.clerk")
+    with pytest.raises(CommandError, match="not the demo"):
+        call_command("load_demo", stdout=open(os.devnull, "w"))
+    assert not Dossier.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_removed_demo_administrator_is_not_recreated_with_the_published_password():
+    from django.contrib.auth import get_user_model
+
+    call_command("load_demo", stdout=open(os.devnull, "w"))
+    User = get_user_model()
+    admins = User.objects.filter(is_superuser=True)
+    assert admins.exists()
+    admins.delete()
+    call_command("load_demo", stdout=open(os.devnull, "w"))
+    assert not User.objects.filter(is_superuser=True).exists()
+
+
+@pytest.mark.django_db
+def test_a_demo_instance_shows_the_demo_banner_and_production_does_not(client, settings):
+    from tests.factories import make_user
+
+    client.force_login(make_user())
+    settings.DEMO_MODE = True
+    assert "Dữ liệu trình diễn" in client.get("/").content.decode()
+    settings.DEMO_MODE = False
+    assert "Dữ liệu trình diễn" not in client.get("/").content.decode()

@@ -1,7 +1,7 @@
 import os
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from documents.certificates import ensure_demo_signing
 from documents.rendering import find_converter
@@ -9,10 +9,14 @@ from workflow import demo
 
 
 class Command(BaseCommand):
-    help = "Load the Program 27 demo: agencies, users of every role, dossiers at every stage."
+    help = ("Load the Program 27 demo: agencies, users of every role, dossiers at every stage. "
+            "Refuses a database that holds anything but the demo.")
 
     def handle(self, *args, **options):
-        users, dossiers = demo.load_demo()
+        try:
+            users, dossiers = demo.load_demo()
+        except demo.NotADemoDatabase as error:
+            raise CommandError(error.message) from error
         self.stdout.write(f"Demo data: {users} users and {dossiers} dossiers created.")
         self.stdout.write(f"Logins (password for all: {demo.DEMO_PASSWORD}):")
         for username, role, agency in demo.logins():

@@ -1,0 +1,83 @@
+"""/healthz (the process answers) and /readyz (it can serve: database, search engine, worker,
+backlogs), as JSON with 200 or 503, for load balancers and monitoring.
+
+Our own two views rather than django-health-check: the checks that matter here (the worker's
+heartbeat, the outbox backlog, overdue jobs) are ours, and each is a query or two.
+"""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.db import connection
+from django.http import JsonResponse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from .models import Job, WorkerHeartbeat
+
+logger = logging.getLogger("dossierflow.health")
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_GET
+def readyz(request):
+    checks = {}
+    for name, check in [("database", _database), ("search", _search), ("worker", _worker),
+                        ("outbox", _outbox), ("jobs", _jobs)]:
+        try:
+            checks[name] = check()
+        except Exception as error:  # noqa: BLE001 - a failing check is the answer, not a 500
+            logger.warning("readiness check %s failed: %s", name, error)
+            checks[name] = {"ok": False, "error": type(error).__name__}
+    ready = all(check["ok"] for check in checks.values())
+    return JsonResponse({"status": "ok" if ready else "unavailable", "checks": checks},
+                        status=200 if ready else 503)
+
+
+def _database():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return {"ok": True, "vendor": connection.vendor}
+
+
+def _search():
+    from search.backends import get_backend
+
+    health = get_backend().health()
+    return {"ok": health.ok, "backend": health.backend}
+
+
+def _worker():
+    if not settings.READYZ_REQUIRE_WORKER:
+        return {"ok": True, "required": False}
+    since = timezone.now() - datetime.timedelta(seconds=settings.READYZ_HEARTBEAT_MAX_AGE)
+    alive = WorkerHeartbeat.objects.filter(seen_at__gte=since).count()
+    return {"ok": alive > 0, "alive": alive}
+
+
+def _outbox():
+    from search.services import backlog
+
+    pending = backlog().pending
+    return {"ok": pending <= settings.READYZ_MAX_OUTBOX, "search_pending": pending}
+
+
+def _jobs():
+    """Failed jobs, and jobs far past their next run (no worker takes them)."""
+    now = timezone.now()
+    failed = list(Job.objects.filter(status=Job.Status.FAILED).values_list("name", flat=True))
+    overdue = [
+        job.name for job in Job.objects.exclude(status=Job.Status.FAILED).filter(
+            next_run_at__isnull=False)
+        if job.next_run_at < now - datetime.timedelta(
+            seconds=max(3 * job.interval_seconds, settings.READYZ_HEARTBEAT_MAX_AGE))
+    ]
+    return {"ok": not failed and not overdue, "failed": failed, "overdue": overdue}

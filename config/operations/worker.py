@@ -1,0 +1,187 @@
+"""The background worker: runs every job of the WORKER_JOBS setting on its interval.
+
+A job is a function `run_<thing>(*, limit) -> int` that drains its app's outbox (the durable rows
+written with the change that caused them are the truth; a job only applies them). The worker adds:
+- one run of a job at a time across all workers: a run is claimed by a conditional UPDATE of its
+  `Job` row that sets a lease (`locked_until`); the worker's heartbeat thread extends the lease
+  while the job runs, so a worker killed with SIGKILL loses its lease and another worker (or the
+  restarted one) runs the job again once it expires;
+- retries with exponential backoff when a job raises, then `failed` after WORKER_MAX_ATTEMPTS in a
+  row, shown in the admin with its traceback until an administrator retries it;
+- a heartbeat row per worker (read by /readyz) and one log line per job run.
+"""
+
+import datetime
+import logging
+import os
+import secrets
+import socket
+import threading
+import time
+import traceback
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import close_old_connections, connection
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from .models import Job, WorkerHeartbeat
+
+logger = logging.getLogger("dossierflow.jobs")
+
+
+def configured_jobs() -> dict[str, int]:
+    return {name: int(seconds) for name, seconds in getattr(settings, "WORKER_JOBS", {}).items()}
+
+
+def backoff(interval: int, attempts: int) -> datetime.timedelta:
+    """Wait after the `attempts`-th failure in a row: the interval, doubled each time, capped."""
+    seconds = max(interval, 1) * 2 ** min(attempts, 20)
+    return datetime.timedelta(seconds=min(seconds, settings.WORKER_MAX_BACKOFF_SECONDS))
+
+
+def sync_jobs(jobs: dict[str, int]) -> None:
+    """One Job row per configured job; a new job is due at once."""
+    for name, interval in jobs.items():
+        job, created = Job.objects.get_or_create(
+            name=name, defaults={"interval_seconds": interval, "next_run_at": timezone.now()}
+        )
+        if not created and job.interval_seconds != interval:
+            Job.objects.filter(pk=job.pk).update(interval_seconds=interval)
+
+
+def claim(name: str, worker: str, *, lease: datetime.timedelta) -> bool:
+    """Take the next run of job `name` if it is due and nobody holds a live lease on it.
+
+    One UPDATE whose WHERE is evaluated again on the locked row (PostgreSQL) or under the single
+    writer lock (SQLite): of two workers claiming at once exactly one updates the row.
+    """
+    now = timezone.now()
+    return bool(
+        Job.objects.filter(name=name, next_run_at__lte=now)
+        .exclude(status=Job.Status.FAILED)
+        .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
+        .update(status=Job.Status.RUNNING, locked_by=worker, locked_until=now + lease,
+                last_started_at=now)
+    )
+
+
+def run_claimed(name: str, worker: str, *, limit: int) -> bool:
+    """Run job `name`, claimed by `worker`, and record the outcome. True when it succeeded."""
+    started = time.monotonic()
+    try:
+        result = import_string(name)(limit=limit)
+    except Exception as error:  # noqa: BLE001 - recorded, logged and retried with backoff
+        duration = int((time.monotonic() - started) * 1000)
+        _record_failure(name, worker, traceback.format_exc(), duration)
+        logger.exception("job %s failed after %d ms: %s", name, duration, error,
+                         extra={"job": name, "duration_ms": duration, "outcome": "error"})
+        if not connection.in_atomic_block:  # (a test's transaction holds it open)
+            connection.close_if_unusable_or_obsolete()
+        return False
+    duration = int((time.monotonic() - started) * 1000)
+    result = int(result or 0)
+    now = timezone.now()
+    job = Job.objects.get(name=name)
+    # A full batch means more work is waiting: run again at once rather than after the interval.
+    next_run = now if result >= limit else now + datetime.timedelta(seconds=job.interval_seconds)
+    Job.objects.filter(name=name, locked_by=worker).update(
+        status=Job.Status.IDLE, attempts=0, last_error="", locked_until=None, locked_by="",
+        next_run_at=next_run, last_finished_at=now, last_duration_ms=duration,
+        last_result=result, runs=job.runs + 1,
+    )
+    logger.info("job %s done: %d in %d ms", name, result, duration,
+                extra={"job": name, "duration_ms": duration, "result": result, "outcome": "ok"})
+    return True
+
+
+def _record_failure(name: str, worker: str, error: str, duration: int) -> None:
+    job = Job.objects.get(name=name)
+    attempts = job.attempts + 1
+    failed = attempts >= settings.WORKER_MAX_ATTEMPTS
+    now = timezone.now()
+    Job.objects.filter(pk=job.pk, locked_by=worker).update(
+        status=Job.Status.FAILED if failed else Job.Status.FAILING,
+        attempts=attempts, last_error=error[-10000:], locked_until=None, locked_by="",
+        next_run_at=None if failed else now + backoff(job.interval_seconds, attempts),
+        last_finished_at=now, last_duration_ms=duration, runs=job.runs + 1,
+    )
+
+
+def retry_jobs(queryset) -> int:
+    """The admin's "retry": a failed or failing job runs again at the next poll."""
+    return queryset.exclude(status=Job.Status.RUNNING).update(
+        status=Job.Status.IDLE, attempts=0, next_run_at=timezone.now()
+    )
+
+
+@dataclass
+class Worker:
+    jobs: dict[str, int] = field(default_factory=configured_jobs)
+    name: str = field(
+        default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+    )
+    stop: threading.Event = field(default_factory=threading.Event)
+
+    @property
+    def lease(self) -> datetime.timedelta:
+        return datetime.timedelta(seconds=settings.WORKER_LEASE_SECONDS)
+
+    def run(self, *, once: bool = False) -> int:
+        """Run due jobs until stopped (or one pass with once=True); returns the runs made."""
+        sync_jobs(self.jobs)
+        beat = threading.Thread(target=self._heartbeat, name="worker-heartbeat", daemon=True)
+        self._beat()
+        beat.start()
+        runs = 0
+        try:
+            while not self.stop.is_set():
+                ran = self.run_due()
+                runs += ran
+                if once:
+                    break
+                if not ran:
+                    self.stop.wait(settings.WORKER_POLL_SECONDS)
+        finally:
+            self.stop.set()
+            beat.join(timeout=5)
+            WorkerHeartbeat.objects.filter(worker=self.name).delete()
+        return runs
+
+    def run_due(self) -> int:
+        if not connection.in_atomic_block:  # (a test's transaction holds it open)
+            close_old_connections()
+        now = timezone.now()
+        due = Job.objects.filter(name__in=list(self.jobs), next_run_at__lte=now).exclude(
+            status=Job.Status.FAILED).filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
+        ran = 0
+        for name in due.values_list("name", flat=True):
+            if self.stop.is_set():
+                break
+            if claim(name, self.name, lease=self.lease):
+                run_claimed(name, self.name, limit=settings.WORKER_BATCH_SIZE)
+                ran += 1
+        return ran
+
+    def _beat(self) -> None:
+        now = timezone.now()
+        WorkerHeartbeat.objects.update_or_create(
+            worker=self.name, defaults={"seen_at": now}, create_defaults={
+                "seen_at": now, "started_at": now})
+        Job.objects.filter(locked_by=self.name).update(locked_until=now + self.lease)
+        # Workers killed without a chance to say goodbye: forgotten after an hour.
+        WorkerHeartbeat.objects.filter(seen_at__lt=now - datetime.timedelta(hours=1)).delete()
+
+    def _heartbeat(self) -> None:
+        """Beat and extend this worker's leases every third of a lease, on its own connection."""
+        try:
+            while not self.stop.wait(settings.WORKER_LEASE_SECONDS / 3):
+                try:
+                    self._beat()
+                except Exception:  # noqa: BLE001 - a missed beat is retried; the lease has slack
+                    logger.exception("worker heartbeat failed")
+                    connection.close()
+        finally:
+            connection.close()

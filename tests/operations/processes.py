@@ -1,0 +1,41 @@
+"""Start real `manage.py` processes on the test database (PostgreSQL: the test's own database)."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def database_url() -> str:
+    s = connection.settings_dict
+    password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
+    return f"postgres://{s['USER']}{password}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
+
+
+def environment(**extra) -> dict:
+    env = {k: v for k, v in os.environ.items() if k != "ELASTICSEARCH_URL"}
+    env.update(DATABASE_URL=database_url(), PYTHONUNBUFFERED="1",
+               DJANGO_SETTINGS_MODULE="tests.operations.settings")
+    env.update({k: json.dumps(v) if isinstance(v, dict) else str(v) for k, v in extra.items()})
+    return env
+
+
+def start(args, log: Path, **extra) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "manage.py", *args], cwd=ROOT,
+                            env=environment(**extra), stdout=open(log, "ab"),
+                            stderr=subprocess.STDOUT)
+
+
+def wait_for(predicate, *, timeout: float, what: str, process=None, log=None):
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline or (process is not None and process.poll() is not None):
+            detail = Path(log).read_text()[-3000:] if log and Path(log).exists() else ""
+            raise AssertionError(f"timed out waiting for {what}\n{detail}")
+        time.sleep(0.1)

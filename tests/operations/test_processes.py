@@ -1,0 +1,96 @@
+"""Real worker processes on PostgreSQL: one killed with SIGKILL mid-job leaves the job to be run
+again, never lost and never done twice; two at once never run the same job at the same time;
+two timer dispatchers at once fire each deadline once."""
+
+import datetime
+import signal
+
+import pytest
+from django.utils import timezone
+from viewflow.workflow.models import Task
+
+from config.operations.models import Job, WorkerHeartbeat
+from tests.factories import make_dossier
+from tests.operations.processes import start, wait_for
+from tests.workflow.test_voting import council, deadline_timer, open_round_on
+from workflow.models import AuditEntry, Round
+
+pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+
+def round_past_its_deadline():
+    dossier = make_dossier(state="council_review")
+    round_ = open_round_on(dossier, council(), due_on=timezone.localdate())
+    timer = deadline_timer(round_)
+    timer.scheduled = timezone.now() - datetime.timedelta(seconds=1)
+    timer.save(update_fields=["scheduled"])
+    return round_
+
+
+def test_a_worker_killed_mid_job_leaves_the_job_to_another_that_does_it_once(tmp_path):
+    round_ = round_past_its_deadline()
+    trace, log = tmp_path / "trace", tmp_path / "worker.log"
+    jobs = {"tests.operations.jobs.run_timers_slowly": 1}
+    first = start(["run_worker"], log, TEST_WORKER_JOBS=jobs, JOB_TRACE=trace, JOB_PAUSE=60,
+                  WORKER_LEASE_SECONDS=3)
+    try:
+        wait_for(trace.exists, timeout=60, what="the first worker to fire the timer",
+                 process=first, log=log)
+        assert trace.read_text().startswith("fired 1 ")
+        first.send_signal(signal.SIGKILL)  # mid-job: the close is not committed yet
+        first.wait(timeout=10)
+    finally:
+        first.kill()
+    assert Round.objects.get(pk=round_.pk).closed_at is None
+    assert Job.objects.get().status == Job.Status.RUNNING  # its lease runs out in 3 s
+
+    second = start(["run_worker"], log, TEST_WORKER_JOBS=jobs, JOB_TRACE=trace, JOB_PAUSE=0,
+                   WORKER_LEASE_SECONDS=3)
+    try:
+        wait_for(lambda: Job.objects.get().runs >= 1, timeout=60,
+                 what="the second worker to run the job", process=second, log=log)
+        second.send_signal(signal.SIGTERM)
+        assert second.wait(timeout=30) == 0  # a clean stop
+    finally:
+        second.kill()
+    assert Round.objects.get(pk=round_.pk).closed_at is not None
+    assert AuditEntry.objects.filter(dossier=round_.dossier, action="close_round").count() == 1
+    assert Task.objects.filter(process__roundprocess__round=round_,
+                               flow_task_type="FUNCTION").count() == 1
+    # The stopped worker removed its heartbeat; the killed one's stays until it is an hour old.
+    assert [h.worker.split(":")[1] for h in WorkerHeartbeat.objects.all()] == [str(first.pid)]
+    assert "job tests.operations.jobs.run_timers_slowly done" in log.read_text()
+
+
+def test_two_workers_never_run_the_same_job_at_once(tmp_path):
+    trace, log = tmp_path / "trace", tmp_path / "workers.log"
+    jobs = {"tests.operations.jobs.run_exclusive": 0}
+    workers = [start(["run_worker"], log, TEST_WORKER_JOBS=jobs, JOB_TRACE=trace,
+                     WORKER_POLL_SECONDS=0.01) for _ in range(2)]
+    try:
+        def enough_runs_by_both():
+            lines = trace.read_text().splitlines() if trace.exists() else []
+            return len({line.split()[0] for line in lines}) == 2 and len(lines) >= 12
+
+        wait_for(enough_runs_by_both, timeout=90, what="both workers to run the job", log=log)
+    finally:
+        for worker in workers:
+            worker.send_signal(signal.SIGTERM)
+        for worker in workers:
+            worker.wait(timeout=30)
+    runs = sorted(tuple(map(float, line.split()[1:])) for line in trace.read_text().splitlines())
+    for (_, end), (next_start, _) in zip(runs, runs[1:], strict=False):
+        assert next_start >= end, "two runs of the same job overlapped"
+
+
+def test_two_timer_dispatchers_at_once_fire_each_deadline_once(tmp_path):
+    rounds = [round_past_its_deadline() for _ in range(25)]
+    log = tmp_path / "timers.log"
+    dispatchers = [start(["workflow_timers"], log) for _ in range(3)]
+    for dispatcher in dispatchers:
+        assert dispatcher.wait(timeout=120) == 0, log.read_text()[-3000:]
+    for round_ in rounds:
+        assert Round.objects.get(pk=round_.pk).closed_at is not None
+        assert Task.objects.filter(process__roundprocess__round=round_,
+                                   flow_task_type="FUNCTION").count() == 1
+        assert AuditEntry.objects.filter(dossier=round_.dossier, action="close_round").count() == 1

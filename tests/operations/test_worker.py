@@ -1,0 +1,145 @@
+"""The worker runs each job of WORKER_JOBS on its interval, one run at a time, and retries a
+failing job with backoff until an administrator has to retry it from the admin."""
+
+import datetime
+import logging
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from config.operations import worker
+from config.operations.models import Job, WorkerHeartbeat
+from tests.factories import make_dossier, make_user
+from tests.operations import jobs
+from tests.workflow.test_voting import council, deadline_timer, open_round_on
+from workflow.models import Round
+
+COUNTING = "tests.operations.jobs.run_counting"
+FAILING = "tests.operations.jobs.run_failing"
+
+
+@pytest.fixture
+def fast_worker(settings):
+    settings.WORKER_POLL_SECONDS = 0.01
+    settings.WORKER_MAX_ATTEMPTS = 3
+    settings.WORKER_MAX_BACKOFF_SECONDS = 3600
+
+
+def make_due(name):
+    Job.objects.filter(name=name).update(next_run_at=timezone.now())
+
+
+@pytest.mark.django_db
+def test_a_job_runs_then_waits_its_interval_and_is_logged(settings, fast_worker, caplog):
+    settings.WORKER_JOBS = {COUNTING: 30}
+    jobs.calls.clear()
+    with caplog.at_level(logging.INFO, logger="dossierflow.jobs"):
+        assert worker.Worker().run(once=True) == 1
+        assert worker.Worker().run(once=True) == 0  # not due again for 30 s
+    assert jobs.calls == [settings.WORKER_BATCH_SIZE]
+    job = Job.objects.get(name=COUNTING)
+    assert job.status == Job.Status.IDLE and job.last_result == 3 and job.runs == 1
+    assert 29 <= (job.next_run_at - timezone.now()).total_seconds() <= 30
+    assert job.locked_by == "" and job.locked_until is None
+    line = next(r for r in caplog.records if getattr(r, "job", None) == COUNTING)
+    assert line.outcome == "ok" and line.result == 3 and line.duration_ms >= 0
+    assert not WorkerHeartbeat.objects.exists()  # a stopped worker leaves no heartbeat
+
+
+@pytest.mark.django_db
+def test_a_failing_job_backs_off_then_fails_and_an_administrator_retries_it(
+    settings, fast_worker, client
+):
+    settings.WORKER_JOBS = {FAILING: 10}
+    waits = []
+    for _ in range(3):
+        make_due(FAILING)
+        worker.Worker().run(once=True)
+        job = Job.objects.get(name=FAILING)
+        if job.next_run_at:
+            waits.append(round((job.next_run_at - timezone.now()).total_seconds()))
+    assert waits == [20, 40]  # the interval, doubled at each failure
+    assert job.status == Job.Status.FAILED and job.attempts == 3 and job.next_run_at is None
+    assert "RuntimeError: the engine is down" in job.last_error
+    assert "Traceback" in job.last_error
+    assert worker.Worker().run(once=True) == 0  # a failed job waits for an administrator
+
+    admin = make_user(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    page = client.get("/en/admin/operations/job/")
+    assert FAILING in page.content.decode() and "Failed" in page.content.decode()
+    detail = client.get(f"/en/admin/operations/job/{job.pk}/change/").content.decode()
+    assert "the engine is down" in detail
+    response = client.post("/en/admin/operations/job/",
+                           {"action": "retry", "_selected_action": [job.pk]}, follow=True)
+    assert "1 job will run again" in response.content.decode()
+    job.refresh_from_db()
+    assert job.status == Job.Status.IDLE and job.attempts == 0
+    assert worker.Worker().run(once=True) == 1  # runs (and fails) again at once
+    assert Job.objects.get(name=FAILING).status == Job.Status.FAILING
+
+
+@pytest.mark.django_db
+def test_a_live_lease_keeps_other_workers_off_and_an_expired_one_lets_them_in(fast_worker):
+    worker.sync_jobs({COUNTING: 5})
+    lease = datetime.timedelta(seconds=60)
+    assert worker.claim(COUNTING, "a", lease=lease)
+    assert not worker.claim(COUNTING, "b", lease=lease)
+    # Worker "a" was killed: its lease runs out, and "b" takes the job.
+    Job.objects.filter(name=COUNTING).update(locked_until=timezone.now())
+    assert worker.claim(COUNTING, "b", lease=lease)
+    assert Job.objects.get(name=COUNTING).locked_by == "b"
+
+
+@pytest.mark.django_db
+def test_run_worker_once_closes_a_round_past_its_deadline(settings):
+    settings.WORKER_JOBS = {"workflow.jobs.run_workflow_timers": 60}
+    dossier = make_dossier(state="council_review")
+    round_ = open_round_on(dossier, council(), due_on=timezone.localdate())
+    timer = deadline_timer(round_)
+    timer.scheduled = timezone.now() - datetime.timedelta(seconds=1)
+    timer.save(update_fields=["scheduled"])
+    call_command("run_worker", "--once")
+    round_.refresh_from_db()
+    # No vote, no quorum: the round closes void and the dossier waits for the council again.
+    assert round_.closed_at is not None and round_.result == "void"
+    assert Job.objects.get(name="workflow.jobs.run_workflow_timers").last_result == 1
+
+
+def test_the_shipped_jobs_are_registered():
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    assert {"workflow.jobs.run_workflow_timers", "search.jobs.run_search_outbox"} <= set(
+        settings.WORKER_JOBS)
+    for name in settings.WORKER_JOBS:
+        assert callable(import_string(name))
+
+
+@pytest.mark.django_db
+def test_a_deadline_that_fails_makes_the_timer_job_fail_and_retry(settings, fast_worker,
+                                                                   monkeypatch):
+    from workflow import services
+
+    settings.WORKER_JOBS = {"workflow.jobs.run_workflow_timers": 60}
+    dossier = make_dossier(state="council_review")
+    round_ = open_round_on(dossier, council(), due_on=timezone.localdate())
+    timer = deadline_timer(round_)
+    timer.scheduled = timezone.now() - datetime.timedelta(seconds=1)
+    timer.save(update_fields=["scheduled"])
+
+    def broken(**kwargs):
+        raise ValueError("All strings must be XML compatible")
+
+    monkeypatch.setattr(services, "close_round", broken)  # what bad text in the minutes did
+    worker.Worker().run(once=True)
+    job = Job.objects.get(name="workflow.jobs.run_workflow_timers")
+    assert Round.objects.get(pk=round_.pk).closed_at is None
+    assert job.status == Job.Status.FAILING and "XML compatible" in job.last_error
+
+    monkeypatch.undo()  # the cause is fixed: the retry closes the round
+    make_due("workflow.jobs.run_workflow_timers")
+    worker.Worker().run(once=True)
+    assert Job.objects.get(name="workflow.jobs.run_workflow_timers").status == Job.Status.IDLE
+    assert Round.objects.get(pk=round_.pk).closed_at is not None

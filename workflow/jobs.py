@@ -1,0 +1,56 @@
+"""The workflow's background jobs, run by `manage.py run_worker` (setting WORKER_JOBS)."""
+
+import logging
+
+from django.utils import timezone
+from viewflow.workflow.exceptions import FlowLockFailed
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+logger = logging.getLogger("dossierflow.jobs")
+
+
+class TimersFailed(Exception):
+    """Some due timers could not fire: the worker retries the job with backoff and, at last,
+    shows it failed in the admin, with this message naming them."""
+
+
+def _raise_failed_step(timer: Task) -> None:
+    """viewflow records a step that raised (closing the round) as a task in ERROR and carries
+    on, which would leave the deadline spent and the round open for good."""
+    failed = Task.objects.filter(process_id=timer.process_id, status=STATUS.ERROR).first()
+    if failed is not None:
+        raise TimersFailed(failed.data.get("_exception", {}).get("title", "step failed"))
+
+
+def run_workflow_timers(*, limit: int = 100) -> int:
+    """Fire up to `limit` due viewflow timers (the review rounds' deadlines); returns how many.
+
+    What viewflow's dispatcher (`viewflow.workflow.timers.fire_due_timers`) does, through the
+    same public API (a task's activation under its flow's lock), with two differences: a batch
+    limit, and a timer whose step fails is rolled back (it stays due) and raised once the others
+    had their turn, so the job is retried with backoff and a lasting failure shows in the admin
+    instead of only in a log.
+    RoundDeadlineFlow locks its process row, so concurrent workers fire each timer once.
+    """
+    due = Task.objects.filter(flow_task_type="TIMER", status=STATUS.SCHEDULED,
+                              scheduled__lte=timezone.now()).order_by("scheduled", "pk")
+    fired, failures = 0, []
+    for task in due[:limit]:
+        try:
+            with task.activation() as activation:
+                start = getattr(activation, "start", None)
+                if start is not None and start.can_proceed():  # None: its node was removed
+                    activation.start()
+                    activation.execute()
+                    _raise_failed_step(task)  # rolls the firing back: the timer stays due
+                    fired += 1
+        except FlowLockFailed:
+            continue  # another worker holds it
+        except Exception as error:  # noqa: BLE001 - the other timers still fire
+            logger.exception("timer task %s failed to fire", task.pk)
+            failures.append(f"task {task.pk}: {type(error).__name__}: {error}")
+    if failures:
+        raise TimersFailed(f"{len(failures)} of the due timers failed ({fired} fired): "
+                           + "; ".join(failures[:10]))
+    return fired

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .backends.base import Filters
+from .backends.base import DOC_TYPES, SORTS, Filters
 
 DOC_TYPE_LABELS = {
     "dossier": _("Dossier"),
@@ -14,7 +14,8 @@ DOC_TYPE_LABELS = {
     "appraisal_report": _("Appraisal report"),
     "decision": _("Decision"),
 }
-SORT_CHOICES = [("relevance", _("Relevance")), ("date", _("Newest first"))]
+SORT_LABELS = {"relevance": _("Relevance"), "date": _("Newest first")}
+SORT_CHOICES = [(sort, SORT_LABELS[sort]) for sort in SORTS]
 
 
 def _kind_choices():
@@ -36,7 +37,7 @@ class SearchForm(forms.Form):
     kind = forms.MultipleChoiceField(label=_("Kind"), required=False, choices=_kind_choices)
     stage = forms.MultipleChoiceField(label=_("Stage"), required=False, choices=_stage_choices)
     type = forms.MultipleChoiceField(label=_("Document type"), required=False,
-                                     choices=list(DOC_TYPE_LABELS.items()))
+                                     choices=[(t, DOC_TYPE_LABELS[t]) for t in DOC_TYPES])
     decision = forms.CharField(label=_("Decision number"), required=False, max_length=100)
     date_from = forms.DateField(label=_("From"), required=False,
                                 widget=forms.DateInput(attrs={"type": "date"}))

@@ -32,9 +32,9 @@ class OutboxEntry(models.Model):
 class IndexEntry(models.Model):
     """One searchable entry of the database backend (see backends.base.Entry).
 
-    Written and read only through raw SQL in backends/database.py; the full-text index beside it
-    (an FTS5 table on SQLite, a tsvector column with a GIN index on PostgreSQL) is created by the
-    migration for the database in use.
+    Written through SQL in backends/database.py, sqlite.py and postgres.py; the full-text index
+    beside it (an FTS5 table on SQLite, a tsvector column with a GIN index on PostgreSQL) is made
+    by the migration for the database in use.
     """
 
     key = models.CharField(max_length=40, unique=True)

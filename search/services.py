@@ -20,7 +20,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .backends import get_backend
-from .backends.base import Backend, Entry, Filters, SearchRequest, SearchResult, SearchUnavailable
+from .backends.base import (
+    MAX_PER_PAGE,
+    SORTS,
+    Backend,
+    Entry,
+    Filters,
+    SearchRequest,
+    SearchResult,
+    SearchUnavailable,
+)
 from .models import OutboxEntry
 from .query import QueryError, parse
 
@@ -244,9 +253,9 @@ def search(*, user, text: str, filters: Filters | None = None, sort: str = "rele
         query=query,
         filters=filters,
         visible_agency_ids=frozenset(visible) if visible is not None else None,
-        sort=sort if sort in ("relevance", "date") else "relevance",
+        sort=sort if sort in SORTS else SORTS[0],
         page=max(1, page),
-        per_page=max(1, min(per_page, 100)),
+        per_page=max(1, min(per_page, MAX_PER_PAGE)),
     )
     try:
         return (backend or get_backend()).search(request)

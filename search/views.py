@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from . import services
+from .backends.base import SORTS
 from .forms import DOC_TYPE_LABELS, SearchForm
 from .highlight import as_html
 
@@ -35,7 +36,7 @@ def _run(request):
     try:
         result = services.search(
             user=request.user, text=text, filters=filters,
-            sort=form.cleaned_data.get("sort") or "relevance",
+            sort=form.cleaned_data.get("sort") or SORTS[0],
             page=form.cleaned_data.get("page") or 1,
         )
     except services.SearchError as error:

@@ -13,10 +13,11 @@ __all__ = ["Backend", "SearchUnavailable", "get_backend", "database_backend", "e
 _cache: dict[tuple, Backend] = {}
 
 
-def database_backend() -> Backend:
-    from .database import DatabaseBackend
+def database_backend(using: str = "default") -> Backend:
+    """The full-text index of this database connection's own database (backends.database)."""
+    from .database import for_database
 
-    return DatabaseBackend()
+    return for_database(using)
 
 
 def elastic_backend(url: str | None = None, **options) -> Backend:

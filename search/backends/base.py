@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from ..highlight import mark, snippets
 from ..normalization import clean_text, decision_key, fold_text
 from ..query import Query
 
@@ -158,6 +159,10 @@ class SearchUnavailable(Exception):
 
 
 class Backend:
+    """What every engine answers. `search` holds the steps all engines share (nobody visible:
+    no query at all; the page clamped to the result window; hits and facets built and ordered the
+    same way); an engine implements `_search` for the rest."""
+
     name = "base"
 
     def index(self, entries: Iterable[Entry]) -> int:
@@ -172,6 +177,13 @@ class Backend:
         raise NotImplementedError
 
     def search(self, request: SearchRequest) -> SearchResult:
+        visible = request.visible_agency_ids
+        if visible is not None and not visible:
+            return self._empty(request)
+        return self._search(request)
+
+    def _search(self, request: SearchRequest) -> SearchResult:
+        """The search of a user who may see something (visible_agency_ids None or not empty)."""
         raise NotImplementedError
 
     def health(self) -> Health:
@@ -188,6 +200,43 @@ class Backend:
 
     def refresh(self) -> None:
         """Make everything written so far visible to searches (a no-op where it already is)."""
+
+    # -- the steps every engine shares ---------------------------------------------------------
+
+    @staticmethod
+    def _empty(request: SearchRequest) -> SearchResult:
+        return SearchResult(total=0, hits=[], facets={f: [] for f in FACETS} if request.facets
+                            else {}, page=request.page, per_page=request.per_page)
+
+    @staticmethod
+    def _page_size(request: SearchRequest) -> int:
+        """How many hits the page shows: none past the result window (MAX_RESULT_WINDOW)."""
+        return max(0, min(request.per_page, MAX_RESULT_WINDOW - request.offset))
+
+    @staticmethod
+    def _hit(entry: Entry, score: float | None, request: SearchRequest) -> Hit:
+        hit = Hit(entry=entry, score=score)
+        if request.highlight:
+            hit.title = mark(entry.title, request.query)
+            hit.snippets = snippets(entry.text, request.query)
+        return hit
+
+    @staticmethod
+    def _facet_values(counts: dict, labels: dict) -> dict[str, list[FacetValue]]:
+        """The facets in their order: most frequent first (ties by value), years newest first;
+        counts maps each facet name to {value: count}, labels an agency id to its name."""
+        facets = {}
+        for name in FACETS:
+            values = counts.get(name, {})
+            if name == "year":
+                ordered = sorted(values.items(), key=lambda kv: -kv[0])
+            else:
+                ordered = sorted(values.items(), key=lambda kv: (-kv[1], str(kv[0])))
+            facets[name] = [
+                FacetValue(value=v, count=n, label=labels.get(v, "") if name == "agency" else "")
+                for v, n in ordered
+            ]
+        return facets
 
     def _index_batches(self, entries, *, progress, batch_size) -> int:
         done = 0

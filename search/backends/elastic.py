@@ -25,7 +25,6 @@ from elasticsearch import Elasticsearch, helpers
 from elasticsearch import exceptions as es_errors
 from elasticsearch.serializer import OrjsonSerializer
 
-from ..highlight import mark, snippets
 from ..query import Clause, Query
 from .base import (
     FACETS,
@@ -33,10 +32,8 @@ from .base import (
     SNIPPET_TEXT_CHARS,
     Backend,
     Entry,
-    FacetValue,
     Filters,
     Health,
-    Hit,
     SearchRequest,
     SearchResult,
     SearchUnavailable,
@@ -373,13 +370,10 @@ class ElasticsearchBackend(Backend):
 
     # -- searching ------------------------------------------------------------------------------
 
-    def search(self, request: SearchRequest) -> SearchResult:
+    def _search(self, request: SearchRequest) -> SearchResult:
         visible = request.visible_agency_ids
-        if visible is not None and not visible:
-            return SearchResult(total=0, hits=[], facets={f: [] for f in FACETS},
-                                page=request.page, per_page=request.per_page)
         self.ensure_index()
-        size = max(0, min(request.per_page, MAX_RESULT_WINDOW - request.offset))
+        size = self._page_size(request)
         if request.sort == "date" or request.query.is_empty:
             sort = [{"date": {"order": "desc", "missing": "_last"}}, {"key": "desc"}]
         else:
@@ -397,14 +391,15 @@ class ElasticsearchBackend(Backend):
         # The shard request cache keeps the result of a repeated search (the same words, filters
         # and page) until the next refresh, as it does by default for searches without hits.
         response = self._call(self.es.search, index=self.alias, request_cache=True, **body).body
-        hits = [self._hit(raw, request) for raw in response["hits"]["hits"]]
+        hits = [self._hit(self._entry(raw["_source"]), raw.get("_score"), request)
+                for raw in response["hits"]["hits"]]
         facets = self._facets(response.get("aggregations", {})) if request.facets else {}
         return SearchResult(total=response["hits"]["total"]["value"], hits=hits, facets=facets,
                             page=request.page, per_page=request.per_page)
 
-    def _hit(self, raw: dict, request: SearchRequest) -> Hit:
-        src = raw["_source"]
-        entry = Entry(
+    @staticmethod
+    def _entry(src: dict) -> Entry:
+        return Entry(
             key=src["key"], dossier_id=src["dossier_id"], agency_id=src["agency_id"],
             agency_name=src.get("agency_name", ""), kind=src["kind"], stage=src["stage"],
             doc_type=src["doc_type"],
@@ -412,13 +407,8 @@ class ElasticsearchBackend(Backend):
             decision_number=src.get("decision_number") or "", title=src.get("title") or "",
             text=src.get("text") or "",
         )
-        hit = Hit(entry=entry, score=raw.get("_score"))
-        if request.highlight:
-            hit.title = mark(entry.title, request.query)
-            hit.snippets = snippets(entry.text, request.query)
-        return hit
 
-    def _facets(self, aggs: dict) -> dict[str, list[FacetValue]]:
+    def _facets(self, aggs: dict) -> dict:
         counts = {name: {} for name in FACETS if name != "agency"}
         for name in counts:
             for b in aggs.get(name, {}).get("buckets", []):
@@ -429,30 +419,15 @@ class ElasticsearchBackend(Backend):
                                 ("year", int(year) if year else None)):
                 if value is not None:
                     counts[name][value] = counts[name].get(value, 0) + b["doc_count"]
-        facets = {"agency": self._agency_values(aggs.get("agency", {}).get("buckets", []))}
-        facets["agency"].sort(key=lambda v: (-v.count, str(v.value)))
-        for name, values in counts.items():
-            facets[name] = [FacetValue(value=v, count=n) for v, n in values.items()]
-            if name == "year":
-                facets[name].sort(key=lambda v: -v.value)
-            else:
-                facets[name].sort(key=lambda v: (-v.count, str(v.value)))
-        return {name: facets[name] for name in FACETS}
-
-    @staticmethod
-    def _agency_values(buckets) -> list[FacetValue]:
-        """Buckets keyed "<id>:<name>"; an agency renamed since some entries were indexed has a
-        bucket a name, counted together under its most frequent name."""
-        by_id: dict[int, FacetValue] = {}
-        for b in buckets:
+        # Buckets keyed "<id>:<name>"; an agency renamed since some entries were indexed has a
+        # bucket a name, counted together under its most frequent name (the first bucket).
+        counts["agency"], labels = {}, {}
+        for b in aggs.get("agency", {}).get("buckets", []):
             agency_id, _colon, name = b["key"].partition(":")
-            value = by_id.get(int(agency_id))
-            if value is None:
-                by_id[int(agency_id)] = FacetValue(value=int(agency_id), count=b["doc_count"],
-                                                   label=name)
-            else:
-                value.count += b["doc_count"]
-        return list(by_id.values())
+            agency_id = int(agency_id)
+            labels.setdefault(agency_id, name)
+            counts["agency"][agency_id] = counts["agency"].get(agency_id, 0) + b["doc_count"]
+        return self._facet_values(counts, labels)
 
     # -- status ---------------------------------------------------------------------------------
 

@@ -21,8 +21,13 @@ def database_backend(using: str = "default") -> Backend:
 
 
 def elastic_backend(url: str | None = None, **options) -> Backend:
+    from ..breaker import CircuitBreaker
     from .elastic import ElasticsearchBackend
 
+    options.setdefault("request_timeout", settings.SEARCH_ENGINE_TIMEOUT)
+    options.setdefault("max_retries", 0)
+    options.setdefault("breaker", CircuitBreaker(failures=settings.SEARCH_BREAKER_FAILURES,
+                                                 cooldown=settings.SEARCH_BREAKER_COOLDOWN))
     return ElasticsearchBackend(url or settings.ELASTICSEARCH_URL,
                                 index_prefix=settings.SEARCH_INDEX_PREFIX, **options)
 

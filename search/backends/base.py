@@ -158,6 +158,10 @@ class SearchUnavailable(Exception):
     """The engine cannot be reached or refused the request; the caller may retry later."""
 
 
+class RequestRejected(SearchUnavailable):
+    """The engine answered that the request itself is wrong (a value out of its range)."""
+
+
 class Backend:
     """What every engine answers. `search` holds the steps all engines share (nobody visible:
     no query at all; the page clamped to the result window; hits and facets built and ordered the
@@ -193,10 +197,27 @@ class Backend:
         """Remove every entry (and create the index if the engine needs one)."""
         raise NotImplementedError
 
-    def rebuild(self, entries: Iterator[Entry], *, progress=None, batch_size: int = 500) -> int:
-        """Replace the whole index with these entries; progress(n) is called after each batch."""
+    def rebuild(self, entries: Iterator[Entry], *, progress=None, batch_size: int = 500,
+                on_target=None) -> int:
+        """Replace the whole index with these entries; progress(n) is called after each batch,
+        on_target(name) with the name of a new index being filled, where the engine makes one."""
         self.clear()
         return self._index_batches(entries, progress=progress, batch_size=batch_size)
+
+    def keys(self) -> dict[str, tuple]:
+        """Every entry in the index: key -> (dossier id, agency id, stage, title), what the
+        consistency check (search.consistency) compares with the database."""
+        raise NotImplementedError
+
+    def cleanup(self, *, keep=()) -> list[str]:
+        """Undo what a killed rebuild left behind (indices it was filling, except those in
+        `keep`; settings it changed); returns what was removed or restored."""
+        return []
+
+    def accepting(self) -> bool:
+        """False while the engine is known to be failing (its circuit breaker is open): index
+        updates then wait in the outbox without asking it."""
+        return True
 
     def refresh(self) -> None:
         """Make everything written so far visible to searches (a no-op where it already is)."""

@@ -126,9 +126,9 @@ class DatabaseBackend(Backend):
             self._touch(cursor)
 
     def keys(self) -> dict[str, tuple]:
-        """Every entry's key with what the consistency check compares (see Backend.keys)."""
-        rows = IndexEntry.objects.using(self.using).values_list("key", "stage", "title")
-        return {key: (stage, title) for key, stage, title in rows.iterator(chunk_size=2000)}
+        rows = IndexEntry.objects.using(self.using).values_list(
+            "key", "dossier_id", "agency_id", "stage", "title")
+        return {key: tuple(rest) for key, *rest in rows}
 
     def _existing(self, cursor, keys) -> dict[str, tuple]:
         """(id, key, title, text, index row id) of the entries with these keys."""

@@ -25,6 +25,7 @@ from elasticsearch import Elasticsearch, helpers
 from elasticsearch import exceptions as es_errors
 from elasticsearch.serializer import OrjsonSerializer
 
+from ..breaker import CircuitBreaker
 from ..query import Clause, Query
 from .base import (
     FACETS,
@@ -34,6 +35,7 @@ from .base import (
     Entry,
     Filters,
     Health,
+    RequestRejected,
     SearchRequest,
     SearchResult,
     SearchUnavailable,
@@ -167,13 +169,17 @@ class ElasticsearchBackend(Backend):
     name = "elasticsearch"
 
     def __init__(self, url: str, *, index_prefix: str = "dossierflow", request_timeout: float = 10,
-                 max_retries: int = 1):
+                 max_retries: int = 1, breaker: CircuitBreaker | None = None,
+                 bulk_timeout: float = 300):
         if not url:
             raise ValueError("ELASTICSEARCH_URL is not set")
         self.url = url
         self.alias = f"{index_prefix}-entries"
         self.request_timeout = request_timeout
         self.max_retries = max_retries
+        # A rebuild's bulk requests, refresh and merge take longer than any user's request may.
+        self.bulk_timeout = max(bulk_timeout, request_timeout)
+        self.breaker = breaker or CircuitBreaker(failures=1 << 30)  # never opens unless given
         self._es: Elasticsearch | None = None
         self._index_ready = False
         self._mapping_version = MAPPING_VERSION
@@ -212,12 +218,28 @@ class ElasticsearchBackend(Backend):
         return Elasticsearch(self.url, **options)
 
     def _call(self, fn, *args, **kwargs):
+        """fn(*args, **kwargs), its failure a SearchUnavailable; not tried at all while the
+        breaker is open (the engine failed again and again a moment ago)."""
+        if not self.breaker.allows():
+            raise SearchUnavailable(
+                f"Elasticsearch at {self.url} failed repeatedly; not asked again for "
+                f"{self.breaker.retry_in():.0f} s"
+            )
         try:
-            return fn(*args, **kwargs)
-        except SearchUnavailable:
-            raise
-        except ERRORS as error:
+            result = fn(*args, **kwargs)
+        except es_errors.BadRequestError as error:
+            self.breaker.succeeded()  # the engine answered: it is the request that is wrong
+            raise RequestRejected(f"Elasticsearch at {self.url}: {error}") from error
+        except (SearchUnavailable, *ERRORS) as error:
+            self.breaker.failed()
+            if isinstance(error, SearchUnavailable):
+                raise
             raise SearchUnavailable(f"Elasticsearch at {self.url}: {error}") from error
+        self.breaker.succeeded()
+        return result
+
+    def accepting(self) -> bool:
+        return not self.breaker.is_open()
 
     def ensure_index(self) -> None:
         if self._index_ready:
@@ -272,10 +294,8 @@ class ElasticsearchBackend(Backend):
         self.ensure_index()
         actions = [{"_op_type": "delete", "_index": self.alias, "_id": k} for k in keys]
         if actions:
-            try:
-                helpers.bulk(self.es, actions, raise_on_error=False, raise_on_exception=True)
-            except ERRORS as error:
-                raise SearchUnavailable(f"Elasticsearch at {self.url}: {error}") from error
+            self._call(helpers.bulk, self.es, actions, raise_on_error=False,
+                       raise_on_exception=True)
 
     def replace_dossier(self, dossier_id: int, entries: list[Entry]) -> None:
         self.index(entries)
@@ -308,10 +328,13 @@ class ElasticsearchBackend(Backend):
         self._swap_alias(new, old)
         self._index_ready, self._mapping_version = True, MAPPING_VERSION
 
-    def rebuild(self, entries: Iterator[Entry], *, progress=None, batch_size: int = 1000) -> int:
+    def rebuild(self, entries: Iterator[Entry], *, progress=None, batch_size: int = 1000,
+                on_target=None) -> int:
         """Fill a new index (refresh off while loading), then point the alias at it."""
-        es = self._call(lambda: self.es)
+        es = self._call(lambda: self.es).options(request_timeout=self.bulk_timeout)
         new = self._new_index_name()
+        if on_target:
+            on_target(new)
         self._create_index(new, alias=False, bulk_loading=True)
         done = 0
 
@@ -345,6 +368,33 @@ class ElasticsearchBackend(Backend):
             progress(done)
         self._index_ready, self._mapping_version = True, MAPPING_VERSION
         return done
+
+    def keys(self) -> dict[str, tuple]:
+        self.refresh()
+        fields = ["key", "dossier_id", "agency_id", "stage", "title"]
+        hits = self._call(lambda: list(helpers.scan(
+            self.es, index=self.alias, query={"match_all": {}}, _source=fields, size=2000,
+            scroll="2m")))
+        return {h["_source"]["key"]: tuple(h["_source"].get(f) for f in fields[1:]) for h in hits}
+
+    def indices(self) -> tuple[list[str], list[str]]:
+        """(the indices behind the alias, every index of this prefix)."""
+        es = self._call(lambda: self.es)
+        live = []
+        if self._call(es.indices.exists_alias, name=self.alias):
+            live = list(self._call(es.indices.get_alias, name=self.alias).body)
+        every = list(self._call(es.indices.get, index=f"{self.alias}-*", ignore_unavailable=True,
+                                allow_no_indices=True, expand_wildcards="all").body)
+        return live, every
+
+    def cleanup(self, *, keep=()) -> list[str]:
+        """Delete the indices killed rebuilds left half filled (not behind the alias, not in
+        `keep`: the one a running rebuild fills)."""
+        live, every = self.indices()
+        orphans = sorted(set(every) - set(live) - set(keep))
+        for name in orphans:
+            self._call(self.es.indices.delete, index=name, ignore_unavailable=True)
+        return orphans
 
     def _swap_alias(self, new: str, old: list[str]) -> None:
         actions = [{"add": {"index": new, "alias": self.alias}}]

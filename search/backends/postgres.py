@@ -67,7 +67,7 @@ class PostgresBackend(DatabaseBackend):
             [entry.title_folded, entry.text_folded, entry_id],
         )
 
-    def rebuild(self, entries, *, progress=None, batch_size: int = 500) -> int:
+    def rebuild(self, entries, *, progress=None, batch_size: int = 500, on_target=None) -> int:
         done = super().rebuild(entries, progress=progress, batch_size=batch_size)
         with self.connection.cursor() as cursor:
             cursor.execute("ANALYZE search_entry")

@@ -130,7 +130,7 @@ class SqliteBackend(DatabaseBackend):
             [rowid, gone.title_folded, gone.text_folded],
         )
 
-    def rebuild(self, entries, *, progress=None, batch_size: int = 2000) -> int:
+    def rebuild(self, entries, *, progress=None, batch_size: int = 2000, on_target=None) -> int:
         """Empty the index and insert every entry, a batch a short transaction (executemany), so
         that other writers wait a moment at most. Merging is off while loading: the segments
         are merged once, at the end ('optimize'), instead of over and over as they pile up; a
@@ -166,6 +166,13 @@ class SqliteBackend(DatabaseBackend):
 
     def restore_merging(self) -> None:
         self._merging(AUTOMERGE, CRISISMERGE)
+
+    def cleanup(self, *, keep=()) -> list[str]:
+        """Merging back on, if a rebuild killed half way left it off."""
+        if self.merging_is_on():
+            return []
+        self.restore_merging()
+        return ["FTS5 automerge"]
 
     def merging_is_on(self) -> bool:
         with self.connection.cursor() as cursor:
@@ -376,6 +383,14 @@ class SqliteBackend(DatabaseBackend):
         return total, self._facet_values(counts, labels)
 
     # -- status ---------------------------------------------------------------------------------
+
+    def health(self):
+        health = super().health()
+        if health.ok and not self.merging_is_on():
+            health.ok = False
+            health.detail += ("; FTS merging is off, left so by a rebuild that did not finish "
+                              "(search_check --repair turns it back on)")
+        return health
 
     def _probe(self, cursor) -> None:
         # A contentless table without column sizes can only be asked a MATCH.

@@ -12,12 +12,14 @@ from django.utils.translation import gettext_lazy as _
 
 from .backends import get_backend
 from .backends.base import (
+    MAX_ID,
     MAX_PER_PAGE,
     SORTS,
     Backend,
     Filters,
     SearchRequest,
     SearchResult,
+    RequestRejected,
     SearchUnavailable,
 )
 from .entries import count_dossiers, entries_for, iter_all_entries  # noqa: F401 - the API
@@ -54,6 +56,8 @@ def search(*, user, text: str, filters: Filters | None = None, sort: str = "rele
     from workflow.selectors import visible_agency_ids
 
     filters = filters or Filters()
+    if any(not 0 < agency_id <= MAX_ID for agency_id in filters.agency_ids):
+        raise SearchError(_("There is no such agency: check the agency filter."))
     try:
         query = parse(text, allow_empty=not filters.is_empty)
     except QueryError as error:
@@ -69,6 +73,9 @@ def search(*, user, text: str, filters: Filters | None = None, sort: str = "rele
     )
     try:
         return (backend or get_backend()).search(request)
+    except RequestRejected as error:
+        logger.warning("search refused by the engine: %s", error)
+        raise SearchError(_("This search cannot be run: check the search fields.")) from error
     except SearchUnavailable as error:
         logger.warning("search failed: %s", error)
         raise SearchError(

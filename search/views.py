@@ -99,6 +99,7 @@ def search_page(request):
     form, result, error = _run(request)
     labels = _labels()
     context = {"form": form, "error": error, "result": result}
+    status = getattr(error, "status", 400) if error is not None else 200
     if result is not None:
         context["hits"] = [_hit_dict(hit, labels) for hit in result.hits]
         context["facets"] = _facets(result, labels)
@@ -109,7 +110,7 @@ def search_page(request):
             "previous": result.page - 1 if result.page > 1 else None,
             "next": result.page + 1 if result.page < result.pages else None,
         }
-    return render(request, "search/search.html", context)
+    return render(request, "search/search.html", context, status=status)
 
 
 @login_required

@@ -31,7 +31,7 @@ def test_the_page_shows_hits_with_marked_and_escaped_snippets(client, drafter_wi
 
 def test_a_mistyped_query_is_a_message_not_an_error(client, drafter_with_dossier):
     response = client.get("/search/", {"q": "-"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["error"]
 
 

@@ -161,6 +161,8 @@ SEARCH_BREAKER_COOLDOWN = float(os.environ.get("SEARCH_BREAKER_COOLDOWN", 30))
 # An index update is tried this many times (backing off up to five minutes) before it is marked
 # failed; `search_status --process` and `search_check --repair` still apply failed ones.
 SEARCH_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("SEARCH_OUTBOX_MAX_ATTEMPTS", 50))
+# A search_reindex silent this many seconds was killed: its index may be incomplete.
+SEARCH_REBUILD_STALE = float(os.environ.get("SEARCH_REBUILD_STALE", 120))
 # The shared worker (manage.py run_worker) applies the outbox every few seconds.
 WORKER_JOBS = {**globals().get("WORKER_JOBS", {}), "search.jobs.run_search_outbox": 5}
 

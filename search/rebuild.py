@@ -10,6 +10,7 @@ the rebuild began are in what it reads: their rows are deleted at the end.
 
 import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -20,9 +21,16 @@ from .entries import iter_all_entries
 from .models import IndexRebuild, OutboxEntry
 
 APPLIED = "applied"
-# A rebuild shows a sign of life at least this often; one silent for STALE was killed.
-HEARTBEAT = datetime.timedelta(seconds=5)
-STALE = datetime.timedelta(minutes=2)
+
+
+def stale() -> datetime.timedelta:
+    """A rebuild silent this long was killed (settings.SEARCH_REBUILD_STALE seconds); a running
+    one shows a sign of life four times as often, at least every five seconds."""
+    return datetime.timedelta(seconds=getattr(settings, "SEARCH_REBUILD_STALE", 120))
+
+
+def heartbeat() -> datetime.timedelta:
+    return min(datetime.timedelta(seconds=5), stale() / 4)
 
 
 class RebuildRunning(Exception):
@@ -30,9 +38,9 @@ class RebuildRunning(Exception):
 
 
 def running(backend_name: str | None = None):
-    """The rebuilds alive now (heartbeat within STALE)."""
+    """The rebuilds alive now (heartbeat within stale())."""
     rows = IndexRebuild.objects.filter(finished_at__isnull=True,
-                                       heartbeat_at__gte=timezone.now() - STALE)
+                                       heartbeat_at__gte=timezone.now() - stale())
     return rows.filter(backend=backend_name) if backend_name else rows
 
 
@@ -40,9 +48,17 @@ def interrupted(backend_name: str):
     """The last rebuild of this backend, if it was killed before it finished (its index may be
     incomplete), else None."""
     last = IndexRebuild.objects.filter(backend=backend_name).order_by("-id").first()
-    if last and last.finished_at is None and last.heartbeat_at < timezone.now() - STALE:
+    if last and last.finished_at is None and last.heartbeat_at < timezone.now() - stale():
         return last
     return None
+
+
+def settle_interrupted(backend_name: str) -> None:
+    """Mark the killed rebuilds of this backend done, once its index agrees with the database
+    again (search_check --repair)."""
+    IndexRebuild.objects.filter(backend=backend_name, finished_at__isnull=True,
+                                heartbeat_at__lt=timezone.now() - stale()).update(
+        finished_at=timezone.now())
 
 
 def rebuild_index(*, backend: Backend | None = None, progress=None) -> int:
@@ -56,12 +72,12 @@ def rebuild_index(*, backend: Backend | None = None, progress=None) -> int:
         run = IndexRebuild.objects.create(backend=backend.name)
         seen = OutboxEntry.objects.aggregate(last=Max("id"))["last"] or 0
     backend.cleanup(keep=running().exclude(pk=run.pk).values_list("target", flat=True))
-    beat = timezone.now()
+    beat, every = timezone.now(), heartbeat()
 
     def alive(done):
         nonlocal beat
         now = timezone.now()
-        if now - beat >= HEARTBEAT:
+        if now - beat >= every:
             IndexRebuild.objects.filter(pk=run.pk).update(heartbeat_at=now)
             beat = now
         if progress:

@@ -17,9 +17,9 @@ from .backends.base import (
     SORTS,
     Backend,
     Filters,
+    RequestRejected,
     SearchRequest,
     SearchResult,
-    RequestRejected,
     SearchUnavailable,
 )
 from .entries import count_dossiers, entries_for, iter_all_entries  # noqa: F401 - the API

@@ -30,6 +30,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"repaired {fixed} dossiers")
                 report = consistency.check(backend)
                 self._write(backend, report)
+            if report.ok:
+                rebuild.settle_interrupted(backend.name)
         if not report.ok:
             raise SystemExit(1)
 

@@ -205,7 +205,7 @@ class ElasticsearchBackend(Backend):
         try:
             response = probe.transport.perform_request(
                 "GET", "/_nodes/_local/http?filter_path=nodes.*.version",
-                headers={"accept": "application/json"},
+                headers={"accept": "application/json"}, request_timeout=self.request_timeout,
             )
         except ERRORS as error:
             raise SearchUnavailable(f"Elasticsearch at {self.url}: {error}") from error
@@ -373,8 +373,8 @@ class ElasticsearchBackend(Backend):
         self.refresh()
         fields = ["key", "dossier_id", "agency_id", "stage", "title"]
         hits = self._call(lambda: list(helpers.scan(
-            self.es, index=self.alias, query={"match_all": {}}, _source=fields, size=2000,
-            scroll="2m")))
+            self.es, index=self.alias, query={"query": {"match_all": {}}}, _source=fields,
+            size=2000, scroll="2m")))
         return {h["_source"]["key"]: tuple(h["_source"].get(f) for f in fields[1:]) for h in hits}
 
     def indices(self) -> tuple[list[str], list[str]]:

@@ -7,6 +7,7 @@ an index prefix of its own), so that they really run side by side.
 """
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -213,7 +214,9 @@ def test_a_frozen_engine_slows_no_write_and_loses_nothing(tmp_path, es_url):
         finally:
             os.kill(pid, signal.SIGCONT)
         assert code == 0, out
-        writes, slowest = (part.split("=")[1] for part in out.split()[-2:])
+        done = re.search(r"writes=(\d+) slowest=([0-9.]+)", out)
+        assert done, out
+        writes, slowest = done.groups()
         assert int(writes) == 20
         # A write waits for the engine at most once, one timeout long; then the breaker is open.
         assert float(slowest) < 5, out

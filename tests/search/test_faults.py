@@ -228,3 +228,32 @@ def test_a_frozen_engine_slows_no_write_and_loses_nothing(tmp_path, es_url):
         assert check.returncode == 0, check.stdout + check.stderr
     finally:
         drop_indices(site)
+
+
+@pytest.mark.elasticsearch
+def test_a_reindex_survives_the_engine_frozen_for_a_moment(tmp_path, es_url):
+    port = urlparse(es_url).port or 9200
+    pid_file = ROOT / ".ci" / "cache" / f"es-run-{port}" / "pid"
+    if not pid_file.exists():
+        pytest.skip("freezes only an Elasticsearch that .ci/elasticsearch.sh started")
+    pid = int(pid_file.read_text())
+    site = es_site(tmp_path, es_url)
+    try:
+        site.shell(SEED.format(n=1500), SEARCH_PROCESS_ON_COMMIT="0")
+        reindex = site.start("search_reindex")
+        wait_for_progress(reindex, 200)
+        writer = site.start("shell", "-c", WRITER.format(seconds=20, count=30))
+        os.kill(pid, signal.SIGSTOP)
+        try:
+            time.sleep(3)
+        finally:
+            os.kill(pid, signal.SIGCONT)
+        code, out = finish(writer)
+        assert code == 0, out
+        code, out = finish(reindex)
+        assert code == 0, out
+        site.run("search_process_outbox", "--force")
+        check = site.run("search_check", check=False)
+        assert check.returncode == 0, check.stdout + check.stderr
+    finally:
+        drop_indices(site)

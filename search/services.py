@@ -10,6 +10,8 @@ import logging
 
 from django.utils.translation import gettext_lazy as _
 
+from documents.errors import DomainError
+
 from .backends import get_backend
 from .backends.base import (
     MAX_ID,
@@ -36,7 +38,7 @@ from .rebuild import rebuild_index  # noqa: F401
 logger = logging.getLogger(__name__)
 
 
-class SearchError(Exception):
+class SearchError(DomainError):
     """A search that cannot be answered; str(error) is a message for the user.
 
     status: 400 when the query is at fault, 503 when the engine is.

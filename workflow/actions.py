@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from .states import Stage
+
 
 @dataclass(frozen=True)
 class Action:
@@ -18,6 +20,15 @@ class Action:
     is_button: bool = True
     # How the history names it when that differs from the button's label.
     audit_label: str = ""
+    # A question the browser asks before an action that cannot be taken back.
+    confirm: str = ""
+    # A stage from which the action needs a note, and what the note says (a resubmission says
+    # what changed since the revision request).
+    note_at: str = ""
+    note_label: str = ""
+
+    def needs_note_at(self, stage: str) -> bool:
+        return bool(self.note_at) and stage == self.note_at
 
     @property
     def history_label(self) -> str:
@@ -48,8 +59,19 @@ APPRAISE = "appraise"
 ACTIONS = {
     a.name: a
     for a in [
-        Action(SUBMIT, _("Submit")),
-        Action(WITHDRAW, _("Withdraw"), comment_label=_("Reason (optional)")),
+        Action(
+            SUBMIT,
+            _("Submit"),
+            confirm=_("Submit this dossier? Its documents are frozen until it comes back."),
+            note_at=Stage.REVISION_REQUESTED,
+            note_label=_("What you changed since the revision request"),
+        ),
+        Action(
+            WITHDRAW,
+            _("Withdraw"),
+            comment_label=_("Reason (optional)"),
+            confirm=_("Withdraw this dossier? A withdrawn dossier cannot be resumed."),
+        ),
         Action(ACCEPT, _("Accept as complete")),
         Action(
             RETURN_INCOMPLETE,
@@ -66,9 +88,17 @@ ACTIONS = {
             is_button=False,
         ),
         Action(COMPLETE_APPRAISAL, _("Complete appraisal"), is_button=False),
-        Action(APPROVE, _("Approve")),
+        Action(
+            APPROVE,
+            _("Approve"),
+            confirm=_("Approve this dossier? A numbered decision will be issued."),
+        ),
         Action(REJECT, _("Reject"), needs_comment=True, comment_label=_("Reasons")),
-        Action(ARCHIVE, _("Archive")),
+        Action(
+            ARCHIVE,
+            _("Archive"),
+            confirm=_("Archive this dossier? It will be kept read-only."),
+        ),
     ]
 }
 

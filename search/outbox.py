@@ -151,7 +151,9 @@ def process_outbox(*, limit: int = 100, backend: Backend | None = None, force: b
     """
     backend = backend or get_backend()
     report = OutboxReport()
-    if not backend.accepting():
+    if force:
+        backend.retry_now()  # the caller knows the engine is back: no waiting for the breaker
+    elif not backend.accepting():
         report.deferred = True
         return report
     token = uuid.uuid4().hex

@@ -222,6 +222,9 @@ class Backend:
         updates then wait in the outbox without asking it."""
         return True
 
+    def retry_now(self) -> None:
+        """Forget the engine's recent failures (its circuit breaker closes)."""
+
     def refresh(self) -> None:
         """Make everything written so far visible to searches (a no-op where it already is)."""
 

@@ -241,6 +241,9 @@ class ElasticsearchBackend(Backend):
     def accepting(self) -> bool:
         return not self.breaker.is_open()
 
+    def retry_now(self) -> None:
+        self.breaker.succeeded()
+
     def ensure_index(self) -> None:
         if self._index_ready:
             return

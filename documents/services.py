@@ -13,7 +13,14 @@ from .errors import DocumentLocked, DocumentRejected
 from .extraction import Extracted, extract_document
 from .generation import KIND_LABELS, DecisionData, Letterhead, Signer, render_decision
 from .intake import check_docx, human_size, limits_from_settings
-from .models import GENERATED_TYPES, UPLOADED_TYPES, Document, DocumentType, DocumentVersion
+from .models import (
+    GENERATED_TYPES,
+    UPLOADED_TYPES,
+    Document,
+    DocumentType,
+    DocumentVersion,
+    Rendition,
+)
 from .signals import document_changed
 from .text import clean_text
 
@@ -199,7 +206,7 @@ def store_generated_document(
         )
         if sealed and document.versions.filter(frozen=True).exists():
             raise DocumentLocked(_("The decision has been issued and is sealed."))
-        return _store_version(
+        version = _store_version(
             document=document,
             data=data_bytes,
             extracted=extracted,
@@ -208,6 +215,21 @@ def store_generated_document(
             frozen=sealed,
             written=written,
         )
+        # The outbox row of its PDF/A copy, made by the worker (documents.jobs).
+        request_rendition(version)
+        return version
+
+
+def request_rendition(version: DocumentVersion) -> Rendition:
+    """Ask the worker for the version's PDF/A copy (signed, for a decision); idempotent."""
+    rendition, _created = Rendition.objects.get_or_create(
+        version=version,
+        defaults={
+            "idempotency_key": f"pdfa:{version.pk}:{version.sha256}",
+            "needs_signature": version.document.doc_type == DocumentType.DECISION,
+        },
+    )
+    return rendition
 
 
 def store_decision(
@@ -217,8 +239,39 @@ def store_decision(
     the approving transaction, after `approve()` has given the dossier its number."""
     if not dossier.decision_number or not dossier.decision_date:
         raise DocumentRejected(_("The dossier has no decision number yet."))
-    data = DecisionData(
-        letterhead=Letterhead(date=dossier.decision_date, number=dossier.decision_number),
+    data = _decision_data(
+        dossier,
+        Letterhead(date=dossier.decision_date, number=dossier.decision_number),
+        signer=signer,
+        conditions=conditions,
+        recipients=recipients,
+        appraised=appraised,
+    )
+    return store_generated_document(
+        dossier=dossier, doc_type=DocumentType.DECISION, data_bytes=render_decision(data)
+    )
+
+
+def preview_decision(
+    *, dossier, signer: Signer, on, number_series: str, conditions=(), appraised=True
+) -> bytes:
+    """The decision as it would be issued today, its number left blank: for the approver to
+    read before approving. Nothing is stored."""
+    blank = f"{' ' * 6}-{number_series}"
+    data = _decision_data(
+        dossier,
+        Letterhead(date=on, number=blank),
+        signer=signer,
+        conditions=conditions,
+        recipients=(),
+        appraised=appraised,
+    )
+    return render_decision(data)
+
+
+def _decision_data(dossier, letterhead, *, signer, conditions, recipients, appraised):
+    return DecisionData(
+        letterhead=letterhead,
         dossier_title=dossier.title,
         agency_name=dossier.agency.name,
         kind_label=KIND_LABELS.get(dossier.kind, dossier.kind),
@@ -226,9 +279,6 @@ def store_decision(
         conditions=tuple(conditions),
         recipients=tuple(recipients),
         appraised=appraised,
-    )
-    return store_generated_document(
-        dossier=dossier, doc_type=DocumentType.DECISION, data_bytes=render_decision(data)
     )
 
 

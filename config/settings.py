@@ -155,6 +155,19 @@ SEARCH_INDEX_PREFIX = os.environ.get("SEARCH_INDEX_PREFIX", "dossierflow")
 SEARCH_PROCESS_ON_COMMIT = _env_bool("SEARCH_PROCESS_ON_COMMIT", True)
 # SQLite: count the facets on a second connection while the hits are ranked (two cores at work).
 SEARCH_SQLITE_PARALLEL = _env_bool("SEARCH_SQLITE_PARALLEL", True)
+# A slow or hung engine is cut off: each request to it waits at most SEARCH_ENGINE_TIMEOUT
+# seconds, and after SEARCH_BREAKER_FAILURES failures in a row it is not asked for
+# SEARCH_BREAKER_COOLDOWN seconds (the outbox keeps the updates meanwhile).
+SEARCH_ENGINE_TIMEOUT = float(os.environ.get("SEARCH_ENGINE_TIMEOUT", 2))
+SEARCH_BREAKER_FAILURES = int(os.environ.get("SEARCH_BREAKER_FAILURES", 2))
+SEARCH_BREAKER_COOLDOWN = float(os.environ.get("SEARCH_BREAKER_COOLDOWN", 30))
+# An index update is tried this many times (backing off up to five minutes) before it is marked
+# failed; `search_status --process` and `search_check --repair` still apply failed ones.
+SEARCH_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("SEARCH_OUTBOX_MAX_ATTEMPTS", 50))
+# A search_reindex silent this many seconds was killed: its index may be incomplete.
+SEARCH_REBUILD_STALE = float(os.environ.get("SEARCH_REBUILD_STALE", 120))
+# The shared worker (manage.py run_worker) applies the outbox every few seconds.
+WORKER_JOBS = {**globals().get("WORKER_JOBS", {}), "search.jobs.run_search_outbox": 5}
 
 # Public holidays (ISO dates, comma separated) skipped when counting working-day deadlines,
 # on top of the ones an administrator enters in the admin.
@@ -231,7 +244,6 @@ AXES_VERBOSE = False
 WORKER_JOBS = {
     **globals().get("WORKER_JOBS", {}),
     "workflow.jobs.run_workflow_timers": 60,
-    "search.jobs.run_search_outbox": 2,
 }
 WORKER_BATCH_SIZE = int(os.environ.get("WORKER_BATCH_SIZE", "100"))
 WORKER_POLL_SECONDS = float(os.environ.get("WORKER_POLL_SECONDS", "1"))

@@ -1,9 +1,11 @@
 """The search form: what the page and the JSON API accept, read leniently."""
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .backends.base import Filters
+from .backends.base import DOC_TYPES, MAX_ID, SORTS, Filters
 
 DOC_TYPE_LABELS = {
     "dossier": _("Dossier"),
@@ -14,7 +16,8 @@ DOC_TYPE_LABELS = {
     "appraisal_report": _("Appraisal report"),
     "decision": _("Decision"),
 }
-SORT_CHOICES = [("relevance", _("Relevance")), ("date", _("Newest first"))]
+SORT_LABELS = {"relevance": _("Relevance"), "date": _("Newest first")}
+SORT_CHOICES = [(sort, SORT_LABELS[sort]) for sort in SORTS]
 
 
 def _kind_choices():
@@ -36,7 +39,7 @@ class SearchForm(forms.Form):
     kind = forms.MultipleChoiceField(label=_("Kind"), required=False, choices=_kind_choices)
     stage = forms.MultipleChoiceField(label=_("Stage"), required=False, choices=_stage_choices)
     type = forms.MultipleChoiceField(label=_("Document type"), required=False,
-                                     choices=list(DOC_TYPE_LABELS.items()))
+                                     choices=[(t, DOC_TYPE_LABELS[t]) for t in DOC_TYPES])
     decision = forms.CharField(label=_("Decision number"), required=False, max_length=100)
     date_from = forms.DateField(label=_("From"), required=False,
                                 widget=forms.DateInput(attrs={"type": "date"}))
@@ -50,7 +53,9 @@ class SearchForm(forms.Form):
         # Any agency id is accepted (the permission filter is applied anyway); the choices shown
         # are the agencies in the current facets.
         self.fields["agency"].choices = list(agencies)
-        self.fields["agency"].valid_value = lambda value: str(value).isdigit()
+        self.fields["agency"].valid_value = (
+            lambda value: re.fullmatch(r"[0-9]{1,19}", str(value)) is not None
+            and 0 < int(value) <= MAX_ID)
 
     def filters(self) -> Filters:
         data = self.cleaned_data

@@ -18,6 +18,8 @@ def document_changed(sender, version, **kwargs):
 def tables_reset(sender, using, **kwargs):
     """After migrate and after a flush (which sends post_migrate too): Django empties the tables
     it knows, not SQLite's FTS index, so an index left without entries is emptied here."""
-    from .backends.database import DatabaseBackend
+    from .backends.database import for_database
 
-    DatabaseBackend(using).clear_if_empty()
+    backend = for_database(using)
+    if hasattr(backend, "clear_if_empty"):  # SQLite's FTS index, which Django does not know
+        backend.clear_if_empty()

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from . import services
+from .backends.base import SORTS
 from .forms import DOC_TYPE_LABELS, SearchForm
 from .highlight import as_html
 
@@ -35,7 +36,7 @@ def _run(request):
     try:
         result = services.search(
             user=request.user, text=text, filters=filters,
-            sort=form.cleaned_data.get("sort") or "relevance",
+            sort=form.cleaned_data.get("sort") or SORTS[0],
             page=form.cleaned_data.get("page") or 1,
         )
     except services.SearchError as error:
@@ -98,6 +99,7 @@ def search_page(request):
     form, result, error = _run(request)
     labels = _labels()
     context = {"form": form, "error": error, "result": result}
+    status = getattr(error, "status", 400) if error is not None else 200
     if result is not None:
         context["hits"] = [_hit_dict(hit, labels) for hit in result.hits]
         context["facets"] = _facets(result, labels)
@@ -108,7 +110,7 @@ def search_page(request):
             "previous": result.page - 1 if result.page > 1 else None,
             "next": result.page + 1 if result.page < result.pages else None,
         }
-    return render(request, "search/search.html", context)
+    return render(request, "search/search.html", context, status=status)
 
 
 @login_required

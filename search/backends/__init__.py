@@ -13,15 +13,21 @@ __all__ = ["Backend", "SearchUnavailable", "get_backend", "database_backend", "e
 _cache: dict[tuple, Backend] = {}
 
 
-def database_backend() -> Backend:
-    from .database import DatabaseBackend
+def database_backend(using: str = "default") -> Backend:
+    """The full-text index of this database connection's own database (backends.database)."""
+    from .database import for_database
 
-    return DatabaseBackend()
+    return for_database(using)
 
 
 def elastic_backend(url: str | None = None, **options) -> Backend:
+    from ..breaker import CircuitBreaker
     from .elastic import ElasticsearchBackend
 
+    options.setdefault("request_timeout", settings.SEARCH_ENGINE_TIMEOUT)
+    options.setdefault("max_retries", 0)
+    options.setdefault("breaker", CircuitBreaker(failures=settings.SEARCH_BREAKER_FAILURES,
+                                                 cooldown=settings.SEARCH_BREAKER_COOLDOWN))
     return ElasticsearchBackend(url or settings.ELASTICSEARCH_URL,
                                 index_prefix=settings.SEARCH_INDEX_PREFIX, **options)
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from ..highlight import mark, snippets
 from ..normalization import clean_text, decision_key, fold_text
 from ..query import Query
 
@@ -25,6 +26,9 @@ DOC_TYPES = (
 )
 FACETS = ("agency", "kind", "stage", "year", "doc_type")
 SORTS = ("relevance", "date")
+# The largest id every engine stores (a signed 64-bit integer: SQLite, PostgreSQL's bigint,
+# Elasticsearch's long); a larger one is refused before it reaches an engine.
+MAX_ID = 2**63 - 1
 MAX_PER_PAGE = 100
 # Deep pages cost every engine more than they are worth to a reader.
 MAX_RESULT_WINDOW = 10_000
@@ -157,7 +161,15 @@ class SearchUnavailable(Exception):
     """The engine cannot be reached or refused the request; the caller may retry later."""
 
 
+class RequestRejected(SearchUnavailable):
+    """The engine answered that the request itself is wrong (a value out of its range)."""
+
+
 class Backend:
+    """What every engine answers. `search` holds the steps all engines share (nobody visible:
+    no query at all; the page clamped to the result window; hits and facets built and ordered the
+    same way); an engine implements `_search` for the rest."""
+
     name = "base"
 
     def index(self, entries: Iterable[Entry]) -> int:
@@ -172,6 +184,13 @@ class Backend:
         raise NotImplementedError
 
     def search(self, request: SearchRequest) -> SearchResult:
+        visible = request.visible_agency_ids
+        if visible is not None and not visible:
+            return self._empty(request)
+        return self._search(request)
+
+    def _search(self, request: SearchRequest) -> SearchResult:
+        """The search of a user who may see something (visible_agency_ids None or not empty)."""
         raise NotImplementedError
 
     def health(self) -> Health:
@@ -181,13 +200,70 @@ class Backend:
         """Remove every entry (and create the index if the engine needs one)."""
         raise NotImplementedError
 
-    def rebuild(self, entries: Iterator[Entry], *, progress=None, batch_size: int = 500) -> int:
-        """Replace the whole index with these entries; progress(n) is called after each batch."""
+    def rebuild(self, entries: Iterator[Entry], *, progress=None, batch_size: int = 500,
+                on_target=None) -> int:
+        """Replace the whole index with these entries; progress(n) is called after each batch,
+        on_target(name) with the name of a new index being filled, where the engine makes one."""
         self.clear()
         return self._index_batches(entries, progress=progress, batch_size=batch_size)
 
+    def keys(self) -> dict[str, tuple]:
+        """Every entry in the index: key -> (dossier id, agency id, stage, title), what the
+        consistency check (search.consistency) compares with the database."""
+        raise NotImplementedError
+
+    def cleanup(self, *, keep=()) -> list[str]:
+        """Undo what a killed rebuild left behind (indices it was filling, except those in
+        `keep`; settings it changed); returns what was removed or restored."""
+        return []
+
+    def accepting(self) -> bool:
+        """False while the engine is known to be failing (its circuit breaker is open): index
+        updates then wait in the outbox without asking it."""
+        return True
+
+    def retry_now(self) -> None:
+        """Forget the engine's recent failures (its circuit breaker closes)."""
+
     def refresh(self) -> None:
         """Make everything written so far visible to searches (a no-op where it already is)."""
+
+    # -- the steps every engine shares ---------------------------------------------------------
+
+    @staticmethod
+    def _empty(request: SearchRequest) -> SearchResult:
+        return SearchResult(total=0, hits=[], facets={f: [] for f in FACETS} if request.facets
+                            else {}, page=request.page, per_page=request.per_page)
+
+    @staticmethod
+    def _page_size(request: SearchRequest) -> int:
+        """How many hits the page shows: none past the result window (MAX_RESULT_WINDOW)."""
+        return max(0, min(request.per_page, MAX_RESULT_WINDOW - request.offset))
+
+    @staticmethod
+    def _hit(entry: Entry, score: float | None, request: SearchRequest) -> Hit:
+        hit = Hit(entry=entry, score=score)
+        if request.highlight:
+            hit.title = mark(entry.title, request.query)
+            hit.snippets = snippets(entry.text, request.query)
+        return hit
+
+    @staticmethod
+    def _facet_values(counts: dict, labels: dict) -> dict[str, list[FacetValue]]:
+        """The facets in their order: most frequent first (ties by value), years newest first;
+        counts maps each facet name to {value: count}, labels an agency id to its name."""
+        facets = {}
+        for name in FACETS:
+            values = counts.get(name, {})
+            if name == "year":
+                ordered = sorted(values.items(), key=lambda kv: -kv[0])
+            else:
+                ordered = sorted(values.items(), key=lambda kv: (-kv[1], str(kv[0])))
+            facets[name] = [
+                FacetValue(value=v, count=n, label=labels.get(v, "") if name == "agency" else "")
+                for v, n in ordered
+            ]
+        return facets
 
     def _index_batches(self, entries, *, progress, batch_size) -> int:
         done = 0

@@ -25,57 +25,28 @@ from elasticsearch import Elasticsearch, helpers
 from elasticsearch import exceptions as es_errors
 from elasticsearch.serializer import OrjsonSerializer
 
-from ..highlight import mark, snippets
-from ..query import Clause, Query
+from ..breaker import CircuitBreaker
 from .base import (
     FACETS,
     MAX_RESULT_WINDOW,
-    SNIPPET_TEXT_CHARS,
     Backend,
     Entry,
-    FacetValue,
-    Filters,
     Health,
-    Hit,
+    RequestRejected,
     SearchRequest,
     SearchResult,
     SearchUnavailable,
 )
+from .elastic_mapping import (
+    AGGREGATIONS,
+    AGGREGATIONS_V1,
+    MAPPING,
+    MAPPING_VERSION,
+    SOURCE,
+    document,
+    es_query,
+)
 
-FIELDS = ["title_folded^3", "text_folded"]
-_SOURCE = [
-    "key", "dossier_id", "agency_id", "agency_name", "kind", "stage", "doc_type", "date",
-    "decision_number", "title", "text",
-]
-# Raised when a field is added that existing entries need: an older index then works on (a field
-# added to its mapping), its new field filled by `search_reindex`, and is searched the old way.
-MAPPING_VERSION = 2
-MAPPING = {
-    "dynamic": "strict",
-    "_meta": {"dossierflow_mapping": MAPPING_VERSION},
-    "_source": {"excludes": ["title_folded", "text_folded"]},
-    "properties": {
-        "key": {"type": "keyword"},
-        "dossier_id": {"type": "long"},
-        "agency_id": {"type": "long"},
-        "agency_name": {"type": "keyword"},
-        # "<agency id>:<agency name>": the agency facet counts and labels in one terms aggregation.
-        "agency_facet": {"type": "keyword"},
-        # "<kind>|<stage>|<doc_type>|<year>": the other four facets in one terms aggregation.
-        "facet_group": {"type": "keyword"},
-        "kind": {"type": "keyword"},
-        "stage": {"type": "keyword"},
-        "doc_type": {"type": "keyword"},
-        "year": {"type": "integer"},
-        "date": {"type": "date", "format": "strict_date"},
-        "decision_key": {"type": "keyword"},
-        "decision_number": {"type": "keyword", "index": False, "doc_values": False},
-        "title": {"type": "text", "index": False},
-        "text": {"type": "text", "index": False},
-        "title_folded": {"type": "text", "analyzer": "standard"},
-        "text_folded": {"type": "text", "analyzer": "standard"},
-    },
-}
 ERRORS = (es_errors.ApiError, es_errors.TransportError, ConnectionError, OSError)
 
 
@@ -91,92 +62,22 @@ class _Compat8Node(Urllib3HttpNode):
         return super().perform_request(method, target, body=body, headers=headers, **kwargs)
 
 
-def _document(entry: Entry) -> dict:
-    return {
-        "key": entry.key,
-        "dossier_id": entry.dossier_id,
-        "agency_id": entry.agency_id,
-        "agency_name": entry.agency_name,
-        "agency_facet": f"{entry.agency_id}:{entry.agency_name}",
-        "facet_group": f"{entry.kind}|{entry.stage}|{entry.doc_type}|{entry.year or ''}",
-        "kind": entry.kind,
-        "stage": entry.stage,
-        "doc_type": entry.doc_type,
-        "year": entry.year,
-        "date": entry.date.isoformat() if entry.date else None,
-        "decision_key": entry.decision_key,
-        "decision_number": entry.decision_number,
-        "title": entry.title,
-        "text": entry.text[:SNIPPET_TEXT_CHARS],  # for snippets only
-        "title_folded": entry.title_folded,
-        "text_folded": entry.text_folded,
-    }
-
-
-def _clause(clause: Clause) -> dict:
-    if len(clause) == 1:
-        return {"multi_match": {"query": clause[0], "fields": FIELDS}}
-    return {"multi_match": {"query": " ".join(clause), "type": "phrase", "fields": FIELDS}}
-
-
-def _any(clauses) -> dict:
-    if len(clauses) == 1:
-        return _clause(clauses[0])
-    return {"bool": {"should": [_clause(c) for c in clauses], "minimum_should_match": 1}}
-
-
-def es_query(query: Query, filters: Filters, visible) -> dict:
-    must = [_any(group) for group in query.groups] or [{"match_all": {}}]
-    must_not = [_clause(c) for c in query.excluded]
-    flt = []
-    if visible is not None:
-        flt.append({"terms": {"agency_id": sorted(visible)}})
-    if filters.agency_ids:
-        flt.append({"terms": {"agency_id": list(filters.agency_ids)}})
-    if filters.kinds:
-        flt.append({"terms": {"kind": list(filters.kinds)}})
-    if filters.stages:
-        flt.append({"terms": {"stage": list(filters.stages)}})
-    if filters.doc_types:
-        flt.append({"terms": {"doc_type": list(filters.doc_types)}})
-    if filters.decision_key:
-        flt.append({"term": {"decision_key": filters.decision_key}})
-    if filters.date_from or filters.date_to:
-        bounds = {}
-        if filters.date_from:
-            bounds["gte"] = filters.date_from.isoformat()
-        if filters.date_to:
-            bounds["lte"] = filters.date_to.isoformat()
-        flt.append({"range": {"date": bounds}})
-    return {"bool": {"must": must, "must_not": must_not, "filter": flt}}
-
-
-# The facets in two terms aggregations: each one walks every match, so fewer is quicker.
-AGGREGATIONS = {
-    "agency": {"terms": {"field": "agency_facet", "size": 1000}},
-    "group": {"terms": {"field": "facet_group", "size": 10000}},
-}
-# For an index made before facet_group existed (MAPPING_VERSION 1), until it is rebuilt.
-AGGREGATIONS_V1 = {
-    "agency": AGGREGATIONS["agency"],
-    "kind": {"terms": {"field": "kind", "size": 50}},
-    "stage": {"terms": {"field": "stage", "size": 50}},
-    "year": {"terms": {"field": "year", "size": 200}},
-    "doc_type": {"terms": {"field": "doc_type", "size": 50}},
-}
-
 
 class ElasticsearchBackend(Backend):
     name = "elasticsearch"
 
     def __init__(self, url: str, *, index_prefix: str = "dossierflow", request_timeout: float = 10,
-                 max_retries: int = 1):
+                 max_retries: int = 1, breaker: CircuitBreaker | None = None,
+                 bulk_timeout: float = 300):
         if not url:
             raise ValueError("ELASTICSEARCH_URL is not set")
         self.url = url
         self.alias = f"{index_prefix}-entries"
         self.request_timeout = request_timeout
         self.max_retries = max_retries
+        # A rebuild's bulk requests, refresh and merge take longer than any user's request may.
+        self.bulk_timeout = max(bulk_timeout, request_timeout)
+        self.breaker = breaker or CircuitBreaker(failures=1 << 30)  # never opens unless given
         self._es: Elasticsearch | None = None
         self._index_ready = False
         self._mapping_version = MAPPING_VERSION
@@ -202,7 +103,7 @@ class ElasticsearchBackend(Backend):
         try:
             response = probe.transport.perform_request(
                 "GET", "/_nodes/_local/http?filter_path=nodes.*.version",
-                headers={"accept": "application/json"},
+                headers={"accept": "application/json"}, request_timeout=self.request_timeout,
             )
         except ERRORS as error:
             raise SearchUnavailable(f"Elasticsearch at {self.url}: {error}") from error
@@ -215,12 +116,31 @@ class ElasticsearchBackend(Backend):
         return Elasticsearch(self.url, **options)
 
     def _call(self, fn, *args, **kwargs):
+        """fn(*args, **kwargs), its failure a SearchUnavailable; not tried at all while the
+        breaker is open (the engine failed again and again a moment ago)."""
+        if not self.breaker.allows():
+            raise SearchUnavailable(
+                f"Elasticsearch at {self.url} failed repeatedly; not asked again for "
+                f"{self.breaker.retry_in():.0f} s"
+            )
         try:
-            return fn(*args, **kwargs)
-        except SearchUnavailable:
-            raise
-        except ERRORS as error:
+            result = fn(*args, **kwargs)
+        except es_errors.BadRequestError as error:
+            self.breaker.succeeded()  # the engine answered: it is the request that is wrong
+            raise RequestRejected(f"Elasticsearch at {self.url}: {error}") from error
+        except (SearchUnavailable, *ERRORS) as error:
+            self.breaker.failed()
+            if isinstance(error, SearchUnavailable):
+                raise
             raise SearchUnavailable(f"Elasticsearch at {self.url}: {error}") from error
+        self.breaker.succeeded()
+        return result
+
+    def accepting(self) -> bool:
+        return not self.breaker.is_open()
+
+    def retry_now(self) -> None:
+        self.breaker.succeeded()
 
     def ensure_index(self) -> None:
         if self._index_ready:
@@ -262,7 +182,7 @@ class ElasticsearchBackend(Backend):
         self.ensure_index()
         actions = [
             {"_op_type": "index", "_index": index or self.alias, "_id": e.key,
-             "_source": _document(e)}
+             "_source": document(e)}
             for e in entries
         ]
         if not actions:
@@ -275,10 +195,8 @@ class ElasticsearchBackend(Backend):
         self.ensure_index()
         actions = [{"_op_type": "delete", "_index": self.alias, "_id": k} for k in keys]
         if actions:
-            try:
-                helpers.bulk(self.es, actions, raise_on_error=False, raise_on_exception=True)
-            except ERRORS as error:
-                raise SearchUnavailable(f"Elasticsearch at {self.url}: {error}") from error
+            self._call(helpers.bulk, self.es, actions, raise_on_error=False,
+                       raise_on_exception=True)
 
     def replace_dossier(self, dossier_id: int, entries: list[Entry]) -> None:
         self.index(entries)
@@ -311,17 +229,20 @@ class ElasticsearchBackend(Backend):
         self._swap_alias(new, old)
         self._index_ready, self._mapping_version = True, MAPPING_VERSION
 
-    def rebuild(self, entries: Iterator[Entry], *, progress=None, batch_size: int = 1000) -> int:
+    def rebuild(self, entries: Iterator[Entry], *, progress=None, batch_size: int = 1000,
+                on_target=None) -> int:
         """Fill a new index (refresh off while loading), then point the alias at it."""
-        es = self._call(lambda: self.es)
+        es = self._call(lambda: self.es).options(request_timeout=self.bulk_timeout)
         new = self._new_index_name()
+        if on_target:
+            on_target(new)
         self._create_index(new, alias=False, bulk_loading=True)
         done = 0
 
         def actions():
             for entry in entries:
                 yield {"_op_type": "index", "_index": new, "_id": entry.key,
-                       "_source": _document(entry)}
+                       "_source": document(entry)}
 
         try:
             # Two requests in flight: the engine indexes one chunk while this process folds and
@@ -349,6 +270,33 @@ class ElasticsearchBackend(Backend):
         self._index_ready, self._mapping_version = True, MAPPING_VERSION
         return done
 
+    def keys(self) -> dict[str, tuple]:
+        self.refresh()
+        fields = ["key", "dossier_id", "agency_id", "stage", "title"]
+        hits = self._call(lambda: list(helpers.scan(
+            self.es, index=self.alias, query={"query": {"match_all": {}}}, _source=fields,
+            size=2000, scroll="2m")))
+        return {h["_source"]["key"]: tuple(h["_source"].get(f) for f in fields[1:]) for h in hits}
+
+    def indices(self) -> tuple[list[str], list[str]]:
+        """(the indices behind the alias, every index of this prefix)."""
+        es = self._call(lambda: self.es)
+        live = []
+        if self._call(es.indices.exists_alias, name=self.alias):
+            live = list(self._call(es.indices.get_alias, name=self.alias).body)
+        every = list(self._call(es.indices.get, index=f"{self.alias}-*", ignore_unavailable=True,
+                                allow_no_indices=True, expand_wildcards="all").body)
+        return live, every
+
+    def cleanup(self, *, keep=()) -> list[str]:
+        """Delete the indices killed rebuilds left half filled (not behind the alias, not in
+        `keep`: the one a running rebuild fills)."""
+        live, every = self.indices()
+        orphans = sorted(set(every) - set(live) - set(keep))
+        for name in orphans:
+            self._call(self.es.indices.delete, index=name, ignore_unavailable=True)
+        return orphans
+
     def _swap_alias(self, new: str, old: list[str]) -> None:
         actions = [{"add": {"index": new, "alias": self.alias}}]
         actions += [{"remove_index": {"index": name}} for name in old]
@@ -373,13 +321,10 @@ class ElasticsearchBackend(Backend):
 
     # -- searching ------------------------------------------------------------------------------
 
-    def search(self, request: SearchRequest) -> SearchResult:
+    def _search(self, request: SearchRequest) -> SearchResult:
         visible = request.visible_agency_ids
-        if visible is not None and not visible:
-            return SearchResult(total=0, hits=[], facets={f: [] for f in FACETS},
-                                page=request.page, per_page=request.per_page)
         self.ensure_index()
-        size = max(0, min(request.per_page, MAX_RESULT_WINDOW - request.offset))
+        size = self._page_size(request)
         if request.sort == "date" or request.query.is_empty:
             sort = [{"date": {"order": "desc", "missing": "_last"}}, {"key": "desc"}]
         else:
@@ -390,21 +335,22 @@ class ElasticsearchBackend(Backend):
             "size": size,
             "sort": sort,
             "track_total_hits": True,
-            "_source": _SOURCE,
+            "_source": SOURCE,
         }
         if request.facets:
             body["aggs"] = AGGREGATIONS if self._mapping_version >= 2 else AGGREGATIONS_V1
         # The shard request cache keeps the result of a repeated search (the same words, filters
         # and page) until the next refresh, as it does by default for searches without hits.
         response = self._call(self.es.search, index=self.alias, request_cache=True, **body).body
-        hits = [self._hit(raw, request) for raw in response["hits"]["hits"]]
+        hits = [self._hit(self._entry(raw["_source"]), raw.get("_score"), request)
+                for raw in response["hits"]["hits"]]
         facets = self._facets(response.get("aggregations", {})) if request.facets else {}
         return SearchResult(total=response["hits"]["total"]["value"], hits=hits, facets=facets,
                             page=request.page, per_page=request.per_page)
 
-    def _hit(self, raw: dict, request: SearchRequest) -> Hit:
-        src = raw["_source"]
-        entry = Entry(
+    @staticmethod
+    def _entry(src: dict) -> Entry:
+        return Entry(
             key=src["key"], dossier_id=src["dossier_id"], agency_id=src["agency_id"],
             agency_name=src.get("agency_name", ""), kind=src["kind"], stage=src["stage"],
             doc_type=src["doc_type"],
@@ -412,13 +358,8 @@ class ElasticsearchBackend(Backend):
             decision_number=src.get("decision_number") or "", title=src.get("title") or "",
             text=src.get("text") or "",
         )
-        hit = Hit(entry=entry, score=raw.get("_score"))
-        if request.highlight:
-            hit.title = mark(entry.title, request.query)
-            hit.snippets = snippets(entry.text, request.query)
-        return hit
 
-    def _facets(self, aggs: dict) -> dict[str, list[FacetValue]]:
+    def _facets(self, aggs: dict) -> dict:
         counts = {name: {} for name in FACETS if name != "agency"}
         for name in counts:
             for b in aggs.get(name, {}).get("buckets", []):
@@ -429,30 +370,15 @@ class ElasticsearchBackend(Backend):
                                 ("year", int(year) if year else None)):
                 if value is not None:
                     counts[name][value] = counts[name].get(value, 0) + b["doc_count"]
-        facets = {"agency": self._agency_values(aggs.get("agency", {}).get("buckets", []))}
-        facets["agency"].sort(key=lambda v: (-v.count, str(v.value)))
-        for name, values in counts.items():
-            facets[name] = [FacetValue(value=v, count=n) for v, n in values.items()]
-            if name == "year":
-                facets[name].sort(key=lambda v: -v.value)
-            else:
-                facets[name].sort(key=lambda v: (-v.count, str(v.value)))
-        return {name: facets[name] for name in FACETS}
-
-    @staticmethod
-    def _agency_values(buckets) -> list[FacetValue]:
-        """Buckets keyed "<id>:<name>"; an agency renamed since some entries were indexed has a
-        bucket a name, counted together under its most frequent name."""
-        by_id: dict[int, FacetValue] = {}
-        for b in buckets:
+        # Buckets keyed "<id>:<name>"; an agency renamed since some entries were indexed has a
+        # bucket a name, counted together under its most frequent name (the first bucket).
+        counts["agency"], labels = {}, {}
+        for b in aggs.get("agency", {}).get("buckets", []):
             agency_id, _colon, name = b["key"].partition(":")
-            value = by_id.get(int(agency_id))
-            if value is None:
-                by_id[int(agency_id)] = FacetValue(value=int(agency_id), count=b["doc_count"],
-                                                   label=name)
-            else:
-                value.count += b["doc_count"]
-        return list(by_id.values())
+            agency_id = int(agency_id)
+            labels.setdefault(agency_id, name)
+            counts["agency"][agency_id] = counts["agency"].get(agency_id, 0) + b["doc_count"]
+        return self._facet_values(counts, labels)
 
     # -- status ---------------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ The rowid of an entry in search_entry_fts is (agency code << 47) | (group code <
 where the agency code (search_fts_agency) and the group code (search_fts_group: kind, stage,
 document type, year) are small dense integers. Totals, facet counts and the permission filter are
 then answered from the full-text index alone, without reading search_entry for every match
-(backends/database.py says why this matters). `columnsize=0`: bm25 then ranks without the
+(backends/sqlite.py says why this matters). `columnsize=0`: bm25 then ranks without the
 per-row length lookup, which cost more than the matching itself. The index is refilled from the
 stored texts.
 """
@@ -42,9 +42,41 @@ def forward(apps, schema_editor):
         return
     for sql in SQLITE_FORWARD:
         schema_editor.execute(sql)
-    from search.backends.database import DatabaseBackend
+    _refill(connection)
 
-    DatabaseBackend(using=connection.alias).refill_fts()
+
+# The rowid layout as this migration made it (the backend reads the same layout at run time).
+AGENCY_SHIFT, GROUP_SHIFT = 47, 32
+
+
+def _refill(connection):
+    """Index every stored entry again, under the new rowids (written here rather than imported
+    from the backend, so that this migration keeps doing what it did whatever the backend
+    becomes)."""
+    from search.normalization import fold_text
+
+    agencies, groups = {}, {}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT e.id, e.agency_id, e.agency_name, e.kind, e.stage, e.doc_type, "
+                       "e.year, e.title, t.text FROM search_entry e "
+                       "LEFT JOIN search_entry_text t ON t.entry_id = e.id")
+        for entry_id, agency_id, name, kind, stage, doc_type, year, title, text in (
+            cursor.fetchall()
+        ):
+            if agency_id not in agencies:
+                cursor.execute("INSERT INTO search_fts_agency (agency_id, agency_name) "
+                               "VALUES (%s, %s)", [agency_id, name])
+                agencies[agency_id] = cursor.lastrowid
+            group = (kind, stage, doc_type, year or 0)
+            if group not in groups:
+                cursor.execute("INSERT INTO search_fts_group (kind, stage, doc_type, year) "
+                               "VALUES (%s, %s, %s, %s)", list(group))
+                groups[group] = cursor.lastrowid
+            rowid = (agencies[agency_id] << AGENCY_SHIFT) | (groups[group] << GROUP_SHIFT) | entry_id
+            cursor.execute("UPDATE search_entry SET fts_rowid = %s WHERE id = %s",
+                           [rowid, entry_id])
+            cursor.execute("INSERT INTO search_entry_fts (rowid, title, text) VALUES (%s, %s, %s)",
+                           [rowid, fold_text(title), fold_text(text or "")])
 
 
 def backward(apps, schema_editor):

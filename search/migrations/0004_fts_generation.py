@@ -1,6 +1,6 @@
 """SQLite: a value that changes with every write to the search index, so that facet counts
 computed for one state of the index are reused only while the index stays in that state
-(backends/database.py, _cached_facets). A random value rather than a counter: a database restored
+(backends/sqlite.py, _facet_key). A random value rather than a counter: a database restored
 from a copy can then never meet counts computed for another state under the same value."""
 
 from django.db import migrations

@@ -57,9 +57,9 @@ def backend(request, db):
     facet counts are cached by the index's generation."""
     if request.param == "elasticsearch":
         return request.getfixturevalue("es_backend")
-    from search.backends.database import DatabaseBackend
+    from search.backends import database_backend
 
-    return DatabaseBackend()
+    return database_backend()
 
 
 def make_entry(key, **values) -> Entry:

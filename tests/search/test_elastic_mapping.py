@@ -36,7 +36,7 @@ def test_an_index_of_the_first_mapping_is_searched_the_old_way_until_rebuilt(es_
     es.indices.create(index=f"{current.alias}-old", mappings=old_mapping,
                       aliases={current.alias: {}})
     for entry in CORPUS:
-        document = elastic._document(entry)
+        document = elastic.document(entry)
         del document["facet_group"]
         es.index(index=current.alias, id=entry.key, document=document)
     es.indices.refresh(index=current.alias)

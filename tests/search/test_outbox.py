@@ -142,3 +142,54 @@ def test_transitions_update_the_stage_filter(es_url, django_capture_on_commit_ca
             assert drafts.total == 1
         finally:
             services.get_backend().drop()
+
+
+def test_the_worker_job_is_registered_and_applies_the_backlog_alone(settings):
+    from django.utils.module_loading import import_string
+
+    settings.SEARCH_PROCESS_ON_COMMIT = False
+    assert settings.WORKER_JOBS["search.jobs.run_search_outbox"] > 0
+    run = import_string("search.jobs.run_search_outbox")
+    drafter = make_user("drafter", make_agency())
+    dossier = create_plan(drafter)
+    assert services.search(user=drafter, text="chuyen doi so").total == 0  # waiting
+    assert run(limit=100) == 1
+    assert not OutboxEntry.objects.exists()
+    assert [h.entry.dossier_id for h in services.search(user=drafter, text="chuyen doi so").hits] \
+        == [dossier.pk]
+
+
+def test_a_claim_left_by_a_killed_worker_expires_and_a_live_one_is_respected(settings):
+    import datetime
+
+    from django.utils import timezone
+
+    from search.jobs import run_search_outbox
+
+    settings.SEARCH_PROCESS_ON_COMMIT = False
+    drafter = make_user("drafter", make_agency())
+    dead, alive = create_plan(drafter), create_plan(drafter, title="Đề án hạ tầng")
+    past, future = (timezone.now() + datetime.timedelta(seconds=s) for s in (-1, 60))
+    OutboxEntry.objects.filter(dossier_id=dead.pk).update(claimed_by="killed", locked_until=past)
+    OutboxEntry.objects.filter(dossier_id=alive.pk).update(claimed_by="busy", locked_until=future)
+    assert run_search_outbox() == 1
+    assert list(OutboxEntry.objects.values_list("dossier_id", flat=True)) == [alive.pk]
+    assert services.search(user=drafter, text="ke hoach").total == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_outbox_loop_backs_off_while_the_engine_is_down(settings):
+    import time
+
+    from django.core.management import call_command
+
+    settings.SEARCH_PROCESS_ON_COMMIT = False
+    settings.ELASTICSEARCH_URL = DEAD_URL
+    create_plan(make_user("drafter", make_agency()))
+    started = time.monotonic()
+    call_command("search_process_outbox", "--loop", "0.01", "--force", "--max-runs", "3")
+    # Two waits between three runs, 1 s then 2 s: it does not spin.
+    assert time.monotonic() - started >= 3
+    row = OutboxEntry.objects.get()
+    assert row.attempts == 3  # one engine call a run, no more
+    assert "SearchUnavailable" in row.last_error

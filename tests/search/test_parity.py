@@ -157,19 +157,17 @@ def test_facets_counted_beside_the_ranking_are_the_same(transactional_db, settin
     committed; on PostgreSQL the setting changes nothing. Both ways give the same answer."""
     from django.db import connection
 
-    from search.backends import database
+    from search.backends import database_backend, sqlite_rowid
 
-    backend = database.DatabaseBackend()
+    backend = database_backend()
     backend.index(CORPUS)
-    if database._pool is not None:  # a fresh pool: it exists afterwards only if this search ran
-        database._pool.shutdown()
-        database._pool = None
+    sqlite_rowid.reset_reader_pool()  # a fresh pool: it exists afterwards only if a scan ran
     answers = []
     for parallel in (False, True):
         settings.SEARCH_SQLITE_PARALLEL = parallel
         result = run(backend, f"ke hoach -{parallel}", per_page=2)  # a new search: not cached
         answers.append((result.total, result.facets, keys(result)))
-        assert (database._pool is not None) is (parallel and connection.vendor == "sqlite")
+        assert sqlite_rowid.has_reader_pool() is (parallel and connection.vendor == "sqlite")
     assert answers[0] == answers[1] and answers[0][0] == len(KE_HOACH)
 
 

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from search import services
-from search.backends.base import Filters
+from search.backends.base import SORTS, Filters
 from search.highlight import as_html
 
 
@@ -24,7 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--decision", default="")
         parser.add_argument("--from", dest="date_from", type=datetime.date.fromisoformat)
         parser.add_argument("--to", dest="date_to", type=datetime.date.fromisoformat)
-        parser.add_argument("--sort", choices=["relevance", "date"], default="relevance")
+        parser.add_argument("--sort", choices=SORTS, default=SORTS[0])
         parser.add_argument("--page", type=int, default=1)
         parser.add_argument("--json", action="store_true", help="print the hits as JSON")
 

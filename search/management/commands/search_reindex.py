@@ -2,10 +2,11 @@
 
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from search import services
 from search.backends import database_backend, elastic_backend, get_backend
+from search.rebuild import RebuildRunning
 
 
 class Command(BaseCommand):
@@ -33,7 +34,10 @@ class Command(BaseCommand):
             out.flush()
 
         out.write(f"Rebuilding the {backend.name} index from {total} dossiers")
-        entries = services.rebuild_index(backend=backend, progress=progress)
+        try:
+            entries = services.rebuild_index(backend=backend, progress=progress)
+        except RebuildRunning as error:
+            raise CommandError(str(error)) from error
         if interactive:
             out.write("")
         elapsed = time.monotonic() - started

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from search import services
+from search import rebuild, services
 from search.backends import database_backend, elastic_backend, get_backend
 
 
@@ -27,6 +27,15 @@ class Command(BaseCommand):
         unhealthy = False
         for backend in backends:
             health = backend.health()
+            last = rebuild.interrupted(backend.name)
+            if rebuild.running(backend.name).exists():
+                health.detail += "; a rebuild is running"
+                if backend.name == "database":  # it fills the live tables: not all there yet
+                    health.ok = False
+            elif last is not None:
+                health.ok = False
+                health.detail += (f"; the rebuild started {last.started_at:%Y-%m-%d %H:%M} was "
+                                  f"interrupted, the index may be incomplete (run search_reindex)")
             mark = "in use" if backend.name == active else "not in use"
             state = self.style.SUCCESS("ok") if health.ok else self.style.ERROR("DOWN")
             entries = "?" if health.entries is None else health.entries
@@ -34,7 +43,8 @@ class Command(BaseCommand):
                               f"{entries} entries")
             unhealthy |= backend.name == active and not health.ok
         backlog = services.backlog()
-        line = f"backlog: {backlog.pending} updates waiting, {backlog.failing} failing"
+        line = (f"backlog: {backlog.pending} updates waiting, {backlog.failing} failing, "
+                f"{backlog.failed} given up (applied by --process)")
         if backlog.oldest:
             age = (timezone.now() - backlog.oldest).total_seconds()
             line += f", oldest {age:.0f} s old"

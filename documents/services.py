@@ -2,6 +2,7 @@
 
 import hashlib
 import os
+import re
 import unicodedata
 
 from django.core.files.base import ContentFile
@@ -21,6 +22,8 @@ from .signals import document_changed
 # After these stages nothing of the dossier changes but the issuing of its decision.
 SEALED_STAGES = frozenset({"approved", "rejected", "archived", "withdrawn"})
 READ_CHUNK = 1024 * 1024
+DOCX_EXTENSION = ".docx"
+FILE_EXTENSION = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,7}")
 
 
 def read_upload(uploaded_file, max_bytes: int) -> bytes:
@@ -44,10 +47,19 @@ def _oversized(size: int, limit: int) -> DocumentRejected:
 
 
 def clean_filename(name: str) -> str:
-    # Only for display and the download's name: storage paths never use what the user sent.
+    """The name a version is shown and downloaded under: always `….docx`.
+
+    Only for display and the download: storage paths never use what the user sent. Whatever the
+    uploader called the file (`report.html`, `x.hta`, `x.svg`), what was accepted is a Word
+    document, and a browser or desktop opens a download by its extension.
+    """
     base = os.path.basename((name or "").replace("\\", "/"))
     base = "".join(ch for ch in unicodedata.normalize("NFC", base) if ch.isprintable())
-    return base.strip()[:200] or "document.docx"
+    stem, extension = os.path.splitext(base.strip())
+    if not FILE_EXTENSION.fullmatch(extension):
+        stem = base.strip()  # "Kế hoạch 2021.2025" has no extension to drop
+    stem = stem.strip(" .")[:200]
+    return f"{stem or 'document'}{DOCX_EXTENSION}"
 
 
 def _storage_name(document: Document, number: int, sha256: str) -> str:

@@ -4,6 +4,7 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from workflow import selectors as workflow_selectors
 
@@ -12,13 +13,64 @@ from .comparison import compare
 from .errors import DocumentError
 from .extraction import Extracted
 from .forms import UploadForm
+from .intake import human_size, limits_from_settings
 from .models import DocumentType
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
+# Room for the form's other fields and the multipart boundaries around the file.
+MULTIPART_ALLOWANCE = 64 * 1024
+
+
+# Exempt here so the body is not parsed (the CSRF check reads the form) before its declared size
+# is looked at; the CSRF check itself runs in `_documents_page`.
+@csrf_exempt
 @login_required
 def dossier_documents(request, dossier_pk):
+    if request.method == "POST":
+        declared = _declared_length(request)
+        limit = limits_from_settings().max_bytes
+        if declared is None or declared > limit + MULTIPART_ALLOWANCE:
+            return _refuse_unread(request, dossier_pk, declared, limit)
+    return _documents_page(request, dossier_pk)
+
+
+def _declared_length(request) -> int | None:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except (TypeError, ValueError):
+        return None
+
+
+def _refuse_unread(request, dossier_pk, declared, limit):
+    """Answer an oversized upload from its declared size alone: its body is never read."""
+    dossier = workflow_selectors.dossier_for(request.user, dossier_pk)
+    if declared is None:
+        refusal = _("The upload did not say how large it is; send it again from the form.")
+    else:
+        refusal = _("The file is %(size)s; the largest document accepted is %(limit)s.") % {
+            "size": human_size(declared),
+            "limit": human_size(limit),
+        }
+    response = render(
+        request,
+        "documents/dossier_documents.html",
+        {
+            "dossier": dossier,
+            "documents": selectors.documents_of(request.user, dossier),
+            "form": None,
+            "refusal": refusal,
+        },
+        status=413,
+    )
+    # The unread body must not be taken for the next request on a kept-alive connection.
+    response["Connection"] = "close"
+    return response
+
+
+@csrf_protect
+def _documents_page(request, dossier_pk):
     dossier = workflow_selectors.dossier_for(request.user, dossier_pk)
     documents = selectors.documents_of(request.user, dossier)
     may_upload = workflow_selectors.may_upload_documents(request.user, dossier)
@@ -85,7 +137,8 @@ def download_version(request, pk):
     response = FileResponse(
         stored,
         as_attachment=True,
-        filename=version.original_filename,
+        # Rows stored before names were forced to .docx are served as .docx too.
+        filename=services.clean_filename(version.original_filename),
         content_type=DOCX_TYPE,
     )
     response["X-Content-Type-Options"] = "nosniff"

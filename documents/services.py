@@ -209,7 +209,11 @@ def store_generated_document(
     else:
         extracted = Extracted.from_json(blocks)
         extracted = Extracted(
-            body=extracted.body, headers=extracted.headers, footers=extracted.footers, text=text
+            body=extracted.body,
+            headers=extracted.headers,
+            footers=extracted.footers,
+            notes=extracted.notes,
+            text=text,
         )
     with _FilesFollowTransaction() as written:
         dossier = workflow_selectors.lock_dossier(dossier.pk)

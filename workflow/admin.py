@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from viewflow.workflow import admin as viewflow_admin
+from viewflow.workflow.models import Process, Task
 
 from .models import Agency, AuditEntry, Dossier, KindPolicy, Profile, PublicHoliday
 
@@ -78,3 +80,20 @@ class DossierAdmin(ReadOnlyAdmin):
 class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "dossier", "actor", "action", "from_state", "to_state"]
     list_filter = ["action"]
+
+
+# viewflow's own admin lets a superuser delete a process or a task: the inbox would lose the task
+# and the dossier's stage would no longer match its process, with nothing in the audit trail.
+# Both follow the dossier's transitions only, like the dossier itself.
+admin.site.unregister(Process)
+admin.site.unregister(Task)
+
+
+@admin.register(Process)
+class ProcessAdmin(ReadOnlyAdmin, viewflow_admin.ProcessAdmin):
+    """viewflow's process list and detail, read-only."""
+
+
+@admin.register(Task)
+class TaskAdmin(ReadOnlyAdmin, viewflow_admin.TaskAdmin):
+    """viewflow's task list and detail, read-only."""

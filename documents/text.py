@@ -38,3 +38,21 @@ def xml_safe(value) -> str:
     for char in _AS_LINE_BREAK:
         text = text.replace(char, "\n")
     return _NOT_XML.sub("", text)
+
+
+# The longest comment, reason or condition a form or a service accepts (the forms say the same).
+MAX_FREE_TEXT = 5000
+
+
+def check_length(text: str, limit: int = MAX_FREE_TEXT) -> str:
+    """`text` if it is at most `limit` characters; refused with the figures otherwise, never cut."""
+    if len(text) > limit:
+        from django.utils.translation import gettext_lazy as _
+
+        from .errors import InvalidInput
+
+        raise InvalidInput(
+            _("The text is %(length)s characters long; at most %(limit)s are accepted."),
+            {"length": len(text), "limit": limit},
+        )
+    return text

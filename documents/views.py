@@ -8,7 +8,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from workflow import selectors as workflow_selectors
 
-from . import selectors, services
+from . import selectors, services, submissions
 from .comparison import compare
 from .errors import DomainError
 from .extraction import Extracted
@@ -76,28 +76,25 @@ def _documents_page(request, dossier_pk):
     may_upload = workflow_selectors.may_upload_documents(request.user, dossier)
     annexes = [d for d in documents if d.doc_type == DocumentType.ANNEX]
     form = None
+    if request.method == "POST":
+        earlier = submissions.earlier_outcome(request.user, submissions.key_of(request))
+        if earlier is not None:
+            messages.info(request, submissions.already_done(earlier))
+            return redirect("documents:dossier_documents", dossier_pk=dossier.pk)
     if may_upload:
         form = UploadForm(request.POST or None, request.FILES or None, annexes=annexes)
         if request.method == "POST" and form.is_valid():
             try:
-                version = services.upload_document(
-                    user=request.user,
-                    dossier=dossier,
-                    doc_type=form.cleaned_data["doc_type"],
-                    uploaded_file=form.cleaned_data["file"],
-                    title=form.cleaned_data["title"],
-                    document_id=form.annex_id()
-                    if form.cleaned_data["doc_type"] == DocumentType.ANNEX
-                    else None,
+                outcome, done_before = submissions.run_once(
+                    request, lambda: _upload(request, dossier, form)
                 )
             except DomainError as error:
                 form.add_error("file", error.message)
             else:
-                messages.success(
-                    request,
-                    _("Stored “%(title)s” as version %(number)s.")
-                    % {"title": version.document.title, "number": version.number},
-                )
+                if done_before:
+                    messages.info(request, submissions.already_done(outcome))
+                else:
+                    messages.success(request, outcome["message"])
                 return redirect("documents:dossier_documents", dossier_pk=dossier.pk)
     elif request.method == "POST":
         messages.error(request, _("Documents of this dossier cannot be uploaded now."))
@@ -108,6 +105,24 @@ def _documents_page(request, dossier_pk):
         {"dossier": dossier, "documents": documents, "form": form},
         status=status,
     )
+
+
+def _upload(request, dossier, form) -> dict:
+    version = services.upload_document(
+        user=request.user,
+        dossier=dossier,
+        doc_type=form.cleaned_data["doc_type"],
+        uploaded_file=form.cleaned_data["file"],
+        title=form.cleaned_data["title"],
+        document_id=(
+            form.annex_id() if form.cleaned_data["doc_type"] == DocumentType.ANNEX else None
+        ),
+    )
+    message = _("Stored “%(title)s” as version %(number)s.") % {
+        "title": version.document.title,
+        "number": version.number,
+    }
+    return {"message": message, "version": version.pk}
 
 
 @login_required

@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from documents import submissions
+
 from . import permissions, selectors, services
 from .actions import ACTIONS, is_button_action
 from .errors import DomainError
@@ -20,6 +22,10 @@ from .forms import (
 )
 from .roles import ROLE_LABELS, roles_of
 from .states import DossierKind, Stage
+
+# Database ids are 64-bit; a larger number in a URL or a form names nothing (and would overflow
+# SQLite's integers).
+MAX_ID = 2**63
 
 
 @login_required
@@ -99,19 +105,21 @@ def dossier_edit(request, pk):
 
 @login_required
 def dossier_detail(request, pk):
-    dossier = selectors.dossier_for(request.user, pk)
+    return _detail_page(request, selectors.dossier_for(request.user, pk))
+
+
+def _detail_page(request, dossier, *, status=200, **kept):
+    """The dossier's page; `kept` puts back a form that was refused, with what was typed."""
     actions = [ACTIONS[name] for name in selectors.available_actions(request.user, dossier)]
-    return render(
-        request,
-        "workflow/dossier_detail.html",
-        {
-            "dossier": dossier,
-            "actions": actions,
-            "history": selectors.history_of(dossier),
-            "may_edit": permissions.may_edit_dossier(request.user, dossier),
-            **_process_context(request.user, dossier),
-        },
-    )
+    context = {
+        "dossier": dossier,
+        "actions": actions,
+        "history": selectors.history_of(dossier),
+        "may_edit": permissions.may_edit_dossier(request.user, dossier),
+        **_process_context(request.user, dossier),
+    }
+    context.update(kept)
+    return render(request, "workflow/dossier_detail.html", context, status=status)
 
 
 def _process_context(user, dossier) -> dict:
@@ -181,24 +189,47 @@ def round_open(request, pk):
     )
 
 
+def _done_before(request, pk):
+    """The redirect for a form sent again after it was done (see documents.submissions)."""
+    earlier = submissions.earlier_outcome(request.user, submissions.key_of(request))
+    if earlier is None:
+        return None
+    messages.info(request, submissions.already_done(earlier))
+    return redirect("workflow:dossier", pk=pk)
+
+
+def _once(request, pk, work):
+    """Do `work` (returning the success message) once for this form; redirect to the dossier."""
+    outcome, done_before = submissions.run_once(request, lambda: {"message": work()})
+    if done_before:
+        messages.info(request, submissions.already_done(outcome))
+    else:
+        messages.success(request, outcome["message"])
+    return redirect("workflow:dossier", pk=pk)
+
+
 @login_required
 @require_POST
 def round_vote(request, pk, round_id):
     dossier = selectors.dossier_for(request.user, pk)
+    if round_id >= MAX_ID or not dossier.rounds.filter(pk=round_id).exists():
+        raise Http404
+    done = _done_before(request, pk)
+    if done is not None:
+        return done
     form = VoteForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return redirect("workflow:dossier", pk=pk)
-    if not dossier.rounds.filter(pk=round_id).exists():
-        raise Http404
-    return _run(
-        request,
-        pk,
-        services.cast_vote,
-        _("Your vote is recorded."),
-        round_id=round_id,
-        **form.cleaned_data,
-    )
+        return _detail_page(request, dossier, status=400, vote_form=form)
+
+    def vote():
+        services.cast_vote(user=request.user, round_id=round_id, **form.cleaned_data)
+        return _("Your vote is recorded.")
+
+    try:
+        return _once(request, pk, vote)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return _detail_page(request, dossier, status=400, vote_form=form)
 
 
 @login_required
@@ -234,17 +265,29 @@ def appraisal_record(request, pk):
 @require_POST
 def dossier_transition(request, pk, action):
     dossier = selectors.dossier_for(request.user, pk)
-    form = TransitionForm(request.POST)
-    comment = form.cleaned_data["comment"] if form.is_valid() else ""
     if not is_button_action(action):
         messages.error(request, _("This is decided by a review round or a recorded appraisal."))
         return redirect("workflow:dossier", pk=pk)
-    try:
+    done = _done_before(request, pk)
+    if done is not None:
+        return done
+    form = TransitionForm(request.POST)
+    # A refused comment (too long…) is shown again with its error, never dropped.
+    kept = {"transition_form": form, "failed_action": action}
+    if not form.is_valid():
+        return _detail_page(request, dossier, status=400, **kept)
+
+    def transition():
         services.transition_dossier(
-            dossier_id=dossier.pk, action=action, user=request.user, comment=comment
+            dossier_id=dossier.pk,
+            action=action,
+            user=request.user,
+            comment=form.cleaned_data["comment"],
         )
+        return _("Done: %(action)s.") % {"action": ACTIONS[action].label}
+
+    try:
+        return _once(request, pk, transition)
     except DomainError as error:
         messages.error(request, error.message)
-    else:
-        messages.success(request, _("Done: %(action)s.") % {"action": ACTIONS[action].label})
-    return redirect("workflow:dossier", pk=pk)
+        return _detail_page(request, selectors.dossier_for(request.user, pk), status=400, **kept)

@@ -106,14 +106,14 @@ def test_refused_transition_is_explained_not_a_500(client):
     response = client.post(
         reverse("workflow:dossier_transition", args=[dossier.pk, "approve"]), follow=True
     )
-    assert response.status_code == 200
+    assert response.status_code == 400  # refused, with the reason on the dossier's page
     assert (
         "approve" in response.content.decode().lower() or "phê duyệt" in response.content.decode()
     )
     response = client.post(
         reverse("workflow:dossier_transition", args=[dossier.pk, "nonsense"]), follow=True
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert Dossier.objects.get().state == "draft"
 
 

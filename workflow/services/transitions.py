@@ -11,7 +11,7 @@ from django_fsm import (
     has_transition_perm,
 )
 
-from documents.text import clean_text
+from documents.text import check_length, clean_text
 
 from .. import actions, flows, paperwork, permissions
 from ..actions import ACTIONS
@@ -58,7 +58,7 @@ def transition_dossier(*, dossier_id, action: str, user=None, comment: str = "",
     spec = ACTIONS.get(action)
     if spec is None:
         raise TransitionRefused(_("Unknown action."))
-    comment = clean_text(comment)
+    comment = check_length(clean_text(comment))
     if spec.needs_comment and not comment:
         raise InvalidInput(_("Please write %(what)s.") % {"what": str(spec.comment_label).lower()})
     try:

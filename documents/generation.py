@@ -32,11 +32,11 @@ __all__ = [
 VOTE_LABELS = {
     "approve": "Tán thành",
     "approve_with_conditions": "Tán thành có điều kiện",
-    "request_revision": "Đề nghị chỉnh sửa, bổ sung",
     "reject": "Không tán thành",
     "abstain": "Không biểu quyết",
     "recused": "Không tham gia (xung đột lợi ích)",
     "absent": "Vắng mặt",
+    "secret": "Đã bỏ phiếu kín",
 }
 
 OFFICE = "Văn phòng Trung ương Đảng"
@@ -64,10 +64,10 @@ class Tally:
     voted: int
     approve: int
     approve_with_conditions: int
-    request_revision: int
     reject: int
     quorum_met: bool
     passed: bool
+    abstain: int = 0
 
 
 @dataclass(frozen=True)
@@ -80,9 +80,13 @@ class MinutesData:
     tally: Tally
     chair: Signer
     secretary: Signer
+    # Only from approvals with conditions; the reasons of those who rejected come separately.
     conditions: tuple[str, ...] = ()
+    rejection_reasons: tuple[str, ...] = ()
     meeting_place: str = "trụ sở Văn phòng Trung ương Đảng"
     conclusion: str = ""
+    # A secret ballot: the members' table says who took part, never how they voted.
+    secret_ballot: bool = False
 
 
 @dataclass(frozen=True)
@@ -166,15 +170,28 @@ def render_minutes(data: MinutesData) -> bytes:
     )
     layout.body(
         document,
-        f"Tán thành: {t.approve}; tán thành có điều kiện: {t.approve_with_conditions}; "
-        f"đề nghị chỉnh sửa, bổ sung: {t.request_revision}; không tán thành: {t.reject}.",
+        f"{VOTE_LABELS['approve']}: {t.approve}; "
+        f"{VOTE_LABELS['approve_with_conditions'].lower()}: {t.approve_with_conditions}; "
+        f"{VOTE_LABELS['reject'].lower()}: {t.reject}; "
+        f"{VOTE_LABELS['abstain'].lower()}: {t.abstain}.",
     )
-    quorum = "Đủ" if t.quorum_met else "Không đủ"
-    outcome = "THÔNG QUA" if t.passed else "KHÔNG THÔNG QUA"
-    layout.body(document, f"{quorum} số thành viên theo quy định. Kết quả: {outcome}.", bold=True)
+    if not t.quorum_met:
+        layout.body(
+            document,
+            "Không đủ số thành viên biểu quyết theo quy định: vòng xét duyệt không có giá trị, "
+            "Hội đồng sẽ họp lại.",
+            bold=True,
+        )
+    else:
+        outcome = "THÔNG QUA" if t.passed else "KHÔNG THÔNG QUA"
+        layout.body(document, f"Đủ số thành viên theo quy định. Kết quả: {outcome}.", bold=True)
+    sections = iter(("III", "IV"))
     if data.conditions:
-        layout.body(document, "III. CÁC ĐIỀU KIỆN KÈM THEO", bold=True)
+        layout.body(document, f"{next(sections)}. CÁC ĐIỀU KIỆN KÈM THEO", bold=True)
         _numbered(document, data.conditions)
+    if data.rejection_reasons:
+        layout.body(document, f"{next(sections)}. LÝ DO KHÔNG TÁN THÀNH", bold=True)
+        _numbered(document, data.rejection_reasons)
     if data.conclusion:
         layout.body(document, data.conclusion)
     layout.body(document, "Biên bản được lập thành 02 bản, lưu hồ sơ và gửi đơn vị đề xuất.")

@@ -61,7 +61,6 @@ def minutes():
             voted=2,
             approve=1,
             approve_with_conditions=1,
-            request_revision=0,
             reject=0,
             quorum_met=True,
             passed=True,

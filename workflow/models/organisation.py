@@ -73,6 +73,23 @@ class KindPolicy(models.Model):
     appraisal_by_council = models.BooleanField(
         _("appraisal decided by a council vote"), default=False
     )
+    min_council_members = models.PositiveSmallIntegerField(
+        _("council members besides the chair (at least)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The chair votes too; the secretary keeps the minutes and does not vote. "
+            "Empty: the site's default (3 unless the operator set another)."
+        ),
+    )
+    secret_ballot_review = models.BooleanField(
+        _("secret ballot in council review"),
+        default=False,
+        help_text=_("Only the tally is shown and recorded, never who voted how."),
+    )
+    secret_ballot_appraisal = models.BooleanField(
+        _("secret ballot when the council decides the appraisal"), default=False
+    )
 
     class Meta:
         verbose_name = _("kind policy")
@@ -91,6 +108,19 @@ class KindPolicy(models.Model):
             value = getattr(self, field)
             if value is not None and not 0 <= value <= 1:
                 raise ValidationError({field: _("Enter a share between 0 and 1.")})
+
+    @property
+    def council_minimum(self) -> int:
+        """Voting members a council needs besides its chair."""
+        if self.min_council_members is not None:
+            return self.min_council_members
+        return settings.WORKFLOW_MIN_COUNCIL_MEMBERS
+
+    def secret_ballot_at(self, stage: str) -> bool:
+        return {
+            Stage.COUNCIL_REVIEW: self.secret_ballot_review,
+            Stage.APPRAISAL: self.secret_ballot_appraisal,
+        }.get(stage, False)
 
     def days_for(self, stage: str) -> int | None:
         return {

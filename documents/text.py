@@ -56,3 +56,12 @@ def check_length(text: str, limit: int = MAX_FREE_TEXT) -> str:
             {"length": len(text), "limit": limit},
         )
     return text
+
+
+def has_visible_text(text: str) -> bool:
+    """True when the text shows something: a letter, digit, punctuation mark or symbol.
+
+    A title made only of zero-width spaces, joiners, soft hyphens or lone combining marks looks
+    empty on every page and document it would head.
+    """
+    return any(unicodedata.category(char)[0] in "LNPS" for char in text)

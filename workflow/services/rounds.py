@@ -18,6 +18,7 @@ from ..signals import dossier_changed
 from ..states import Stage
 from .audit import record_audit
 from .transitions import in_working_days, transition_dossier
+from .values import object_id, object_ids, refusing_bad_values, round_deadline
 
 _ROUND_ACTIONS = {
     # stage decided: (action when passed, action when revision is needed)
@@ -26,11 +27,18 @@ _ROUND_ACTIONS = {
 }
 
 
+@refusing_bad_values
 @transaction.atomic
 def open_round(*, user, dossier_id, chair_id, member_ids, due_on=None, secretary_id=None) -> Round:
     """The secretary composes the council for a round on the dossier's current stage."""
     if not permissions.may_manage_rounds(user):
         raise NotPermitted(_("Only the council secretary can open a review round."))
+    not_members = _("The chair and every member must be council members.")
+    dossier_id = object_id(dossier_id, _("This dossier does not exist."))
+    chair_id = object_id(chair_id, not_members)
+    member_ids = object_ids(member_ids, not_members)
+    secretary_id = object_id(secretary_id, not_members) if secretary_id else None
+    due_on = round_deadline(due_on)
     dossier = Dossier.objects.select_for_update().get(pk=dossier_id)
     if dossier.state not in permissions.council_stages(dossier.kind):
         raise TransitionRefused(
@@ -39,7 +47,7 @@ def open_round(*, user, dossier_id, chair_id, member_ids, due_on=None, secretary
         )
     if dossier.rounds.filter(closed_at=None).exists():
         raise InvalidInput(_("A review round is already open on this dossier."))
-    member_ids = [int(pk) for pk in member_ids if str(pk) and int(pk) != int(chair_id)]
+    member_ids = [pk for pk in member_ids if pk != chair_id]
     voter_ids = [int(chair_id), *dict.fromkeys(member_ids)]
     voters = get_user_model().objects.filter(pk__in=voter_ids, is_active=True)
     if len(voters) != len(voter_ids) or not all(permissions.may_sit_on_council(v) for v in voters):
@@ -117,6 +125,7 @@ def _lock_round(round_id) -> Round:
         raise InvalidInput(_("This voting round does not exist.")) from None
 
 
+@refusing_bad_values
 def cast_vote(*, user, round_id, choice, comment="", conditions="", conflict="") -> Vote:
     """A member votes; a changed vote is a visible correction; the last vote closes the round.
 
@@ -211,6 +220,7 @@ def _vote_details(round_, choice, texts, previous) -> dict:
     }
 
 
+@refusing_bad_values
 def close_round(*, round_id, user=None) -> Round:
     """Tally the round and take the dossier on. Idempotent: a closed round stays as it was.
 

@@ -21,8 +21,8 @@ from workflow.states import Stage
 
 settings.register_profile(
     "quick",
-    max_examples=4,
-    stateful_step_count=12,
+    max_examples=5,
+    stateful_step_count=20,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
@@ -127,6 +127,18 @@ class CouncilMachine(RuleBasedStateMachine):
         self._did(dossier_id, action)
 
     @precondition(lambda self: self.dossiers)
+    @rule(data=st.data())
+    def to_the_council(self, data):
+        # Random people rarely hit the right button in the right order: walk a dossier there.
+        dossier_id = data.draw(st.sampled_from(self.dossiers))
+        for action, user in ((actions.SUBMIT, self.drafter), (actions.ACCEPT, self.secretary)):
+            try:
+                services.transition_dossier(dossier_id=dossier_id, action=action, user=user)
+            except DomainError:
+                continue
+            self._did(dossier_id, action)
+
+    @precondition(lambda self: self.dossiers)
     @rule(data=st.data(), size=st.integers(min_value=3, max_value=4))
     def open_round(self, data, size):
         dossier_id = data.draw(st.sampled_from(self.dossiers))
@@ -153,6 +165,9 @@ class CouncilMachine(RuleBasedStateMachine):
             return
         round_ = data.draw(st.sampled_from(rounds))
         member = data.draw(st.sampled_from(self.members))
+        self._vote(round_, member, choice, comment, reason)
+
+    def _vote(self, round_, member, choice, comment, reason):
         texts = {"comment": comment, "conditions": reason, "conflict": reason}
         previous = Vote.objects.filter(round=round_, member=member, correction__isnull=True).first()
         try:
@@ -166,6 +181,17 @@ class CouncilMachine(RuleBasedStateMachine):
         )
         if not same:
             self._did(round_.dossier_id, actions.CORRECT_VOTE if previous else actions.VOTE)
+
+    @precondition(lambda self: self.dossiers)
+    @rule(data=st.data())
+    def whole_council_votes(self, data):
+        rounds = self._open_rounds()
+        if not rounds:
+            return
+        round_ = data.draw(st.sampled_from(rounds))
+        for seat in round_.seats.exclude(role="secretary").select_related("user"):
+            choice = data.draw(st.sampled_from(CHOICES))
+            self._vote(round_, seat.user, choice, data.draw(TEXT), data.draw(TEXT))
 
     @precondition(lambda self: self.dossiers)
     @rule(data=st.data())

@@ -88,9 +88,22 @@ def new_site(template: Path, data_dir: Path) -> Path:
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
+    """A free port of TEST_SERVER_PORTS ("18400-18499" unless set), so that test servers stay in
+    the range given to this checkout; any free port when it is set to "any"."""
+    ports = os.environ.get("TEST_SERVER_PORTS", "18400-18499")
+    if ports == "any":
+        candidates = [0]
+    else:
+        low, _dash, high = ports.partition("-")
+        candidates = range(int(low), int(high or low) + 1)
+    for port in candidates:
+        with socket.socket() as sock:
+            try:
+                sock.bind((HOST, port))
+            except OSError:
+                continue
+            return sock.getsockname()[1]
+    raise AssertionError(f"no free port in TEST_SERVER_PORTS={ports}")
 
 
 class Server:

@@ -1,7 +1,8 @@
 """Settings, read from the environment with safe defaults for a single machine.
 
 DATABASE_URL switches from the embedded SQLite file to PostgreSQL; ELASTICSEARCH_URL switches
-search from the database's own full-text index to Elasticsearch. See docs/configuration.md.
+search from the database's own full-text index to Elasticsearch. The README lists every
+setting; docs/operations.md and docs/search.md say how to run them.
 """
 
 import os
@@ -169,6 +170,9 @@ LOGGING = {
 # Council rules: voting members a council needs besides its chair, unless a kind's policy in the
 # admin says otherwise.
 WORKFLOW_MIN_COUNCIL_MEMBERS = int(os.environ.get("WORKFLOW_MIN_COUNCIL_MEMBERS", "3"))
+
+# The title of the head of the issuing office, as signature blocks name it.
+OFFICE_HEAD_TITLE = os.environ.get("OFFICE_HEAD_TITLE", "Chánh Văn phòng")
 
 # The body that issues approval decisions: the suffix of `Số 12-QĐ/VPTW`.
 DECISION_ISSUING_BODY = os.environ.get("DECISION_ISSUING_BODY", "VPTW")

@@ -106,8 +106,8 @@ class AppraisalReportData:
     dossier_title: str
     agency_name: str
     kind_label: str  # "báo cáo đề xuất chủ trương đầu tư", "dự án ứng dụng công nghệ thông tin"
-    findings: tuple[str, ...]
-    conclusion: str
+    findings: tuple[tuple[str, str], ...]  # (heading as the form names it, the appraiser's text)
+    recommendation: str  # "approve", "reject" or "revise"
     signer: Signer
     conditions: tuple[str, ...] = ()
 
@@ -124,7 +124,8 @@ class DecisionData:
         "Căn cứ Quyết định số 27-QĐ/TW ngày 10/8/2021 của Ban Bí thư về Chương trình ứng dụng "
         "công nghệ thông tin trong hoạt động của các cơ quan Đảng giai đoạn 2021–2025;",
     )
-    proposal: str = "Xét đề nghị của Hội đồng xét duyệt và kết quả thẩm định,"
+    # Whether an appraisal preceded the decision: a plan has none to cite.
+    appraised: bool = True
     conditions: tuple[str, ...] = ()
     recipients: tuple[str, ...] = field(default=())
     authority: str = "CHÁNH VĂN PHÒNG TRUNG ƯƠNG ĐẢNG"
@@ -230,14 +231,31 @@ def render_appraisal_report(data: AppraisalReportData) -> bytes:
     layout.heading(document, "BÁO CÁO", subject)
     layout.body(document, f"Đơn vị đề xuất: {data.agency_name}.")
     layout.body(document, "I. Ý KIẾN THẨM ĐỊNH", bold=True)
-    _numbered(document, data.findings)
+    for i, (heading, text) in enumerate(data.findings, start=1):
+        layout.body(document, f"{i}. {heading[:1].upper()}{heading[1:]}", bold=True)
+        layout.body(document, text)
     layout.body(document, "II. KẾT LUẬN", bold=True)
-    layout.body(document, data.conclusion)
+    layout.body(document, _appraisal_conclusion(data))
     if data.conditions:
         layout.body(document, "III. CÁC ĐIỀU KIỆN KÈM THEO", bold=True)
         _numbered(document, data.conditions)
     layout.signature(document, (data.signer,), recipients=("Lãnh đạo Văn phòng", data.agency_name))
     return layout.save_reproducibly(document)
+
+
+def _appraisal_conclusion(data: AppraisalReportData) -> str:
+    subject = f"{data.kind_label} “{data.dossier_title}” của {data.agency_name}"
+    return {
+        "approve": f"Hồ sơ {subject} đủ điều kiện; đề nghị lãnh đạo Văn phòng xem xét, phê duyệt.",
+        "reject": f"Hồ sơ {subject} chưa đủ điều kiện; đề nghị lãnh đạo Văn phòng không phê duyệt.",
+        "revise": f"Đề nghị {data.agency_name} chỉnh sửa, bổ sung {data.kind_label} "
+        f"“{data.dossier_title}” theo các ý kiến thẩm định nêu trên trước khi trình phê duyệt.",
+    }[data.recommendation]
+
+
+def decision_recipients(agency_name: str, others=()) -> tuple[str, ...]:
+    """`Như Điều 3` (which names the agency), then each other recipient once."""
+    return ("Như Điều 3", *dict.fromkeys(r for r in others if r and r != agency_name))
 
 
 def render_decision(data: DecisionData) -> bytes:
@@ -248,7 +266,10 @@ def render_decision(data: DecisionData) -> bytes:
     layout.line(document, data.authority, bold=True, space_after=6)
     for basis in data.legal_bases:
         layout.body(document, basis, italic=True)
-    layout.body(document, data.proposal, italic=True)
+    review = "kết quả xét duyệt của Hội đồng xét duyệt"
+    if data.appraised:
+        review += " và Báo cáo kết quả thẩm định"
+    layout.body(document, f"Xét đề nghị của {data.agency_name}, {review},", italic=True)
     layout.line(document, "QUYẾT ĐỊNH", bold=True, space_after=6)
     layout.body(
         document,
@@ -268,5 +289,7 @@ def render_decision(data: DecisionData) -> bytes:
         f"Điều 3. Quyết định có hiệu lực từ ngày ký. {data.agency_name} và các đơn vị liên quan "
         "chịu trách nhiệm thi hành Quyết định này.",
     )
-    layout.signature(document, (data.signer,), recipients=("Như Điều 3", *data.recipients))
+    layout.signature(
+        document, (data.signer,), recipients=decision_recipients(data.agency_name, data.recipients)
+    )
     return layout.save_reproducibly(document)

@@ -3,7 +3,6 @@
 import hashlib
 import os
 import re
-import unicodedata
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -52,7 +51,7 @@ def clean_filename(name: str) -> str:
     document, and a browser or desktop opens a download by its extension.
     """
     base = os.path.basename((name or "").replace("\\", "/"))
-    base = "".join(ch for ch in unicodedata.normalize("NFC", base) if ch.isprintable())
+    base = "".join(ch for ch in clean_text(base) if ch.isprintable())
     stem, extension = os.path.splitext(base.strip())
     if not FILE_EXTENSION.fullmatch(extension):
         stem = base.strip()  # "Kế hoạch 2021.2025" has no extension to drop
@@ -227,7 +226,9 @@ def store_generated_document(
         )
 
 
-def issue_decision(*, dossier, signer: Signer, conditions=(), recipients=()) -> DocumentVersion:
+def store_decision(
+    *, dossier, signer: Signer, conditions=(), recipients=(), appraised=True
+) -> DocumentVersion:
     """Render and store the approval decision from the dossier's number and date; call it in
     the approving transaction, after `approve()` has given the dossier its number."""
     if not dossier.decision_number or not dossier.decision_date:
@@ -239,7 +240,8 @@ def issue_decision(*, dossier, signer: Signer, conditions=(), recipients=()) -> 
         kind_label=KIND_LABELS.get(dossier.kind, dossier.kind),
         signer=signer,
         conditions=tuple(conditions),
-        recipients=(dossier.agency.name, *recipients),
+        recipients=tuple(recipients),
+        appraised=appraised,
     )
     return store_generated_document(
         dossier=dossier, doc_type=DocumentType.DECISION, data_bytes=render_decision(data)

@@ -6,7 +6,7 @@ happened. Rendering and storage belong to the documents app, which never imports
 asks the `DocumentAccess` registered here (workflow/apps.py) for the permission decisions.
 """
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from documents import services as documents
@@ -24,13 +24,14 @@ from documents.generation import (
     render_minutes,
     render_revision_letter,
 )
+from documents.models import DocumentType
 
 from . import permissions, selectors
 from .models import Round, Seat, VoteChoice
 from .people import display_name
+from .signatures import signer_of
 from .states import EDITABLE_STAGES, FREEZING_STAGES, SEALED_STAGES
 
-OFFICE_LEADER = "T/M VĂN PHÒNG TRUNG ƯƠNG ĐẢNG"
 SEAT_LABELS = {Seat.CHAIR: "Chủ tịch Hội đồng", Seat.MEMBER: "Ủy viên", Seat.SECRETARY: "Thư ký"}
 
 
@@ -133,7 +134,7 @@ def issue_minutes(round_: Round) -> None:
         secret_ballot=round_.secret_ballot,
     )
     documents.store_generated_document(
-        dossier=dossier, doc_type="minutes", data_bytes=render_minutes(data)
+        dossier=dossier, doc_type=DocumentType.MINUTES, data_bytes=render_minutes(data)
     )
 
 
@@ -143,38 +144,44 @@ def issue_revision_letter(dossier, *, reasons: str, signer) -> None:
         dossier_title=dossier.title,
         agency_name=dossier.agency.name,
         reasons=_lines(reasons),
-        signer=Signer(name=_name(signer), capacity="CHÁNH VĂN PHÒNG", on_behalf_of=OFFICE_LEADER),
+        signer=signer_of(signer),
         due_date=dossier.stage_due_on,
         round_number=dossier.round_number or None,
     )
     documents.store_generated_document(
-        dossier=dossier, doc_type="revision_letter", data_bytes=render_revision_letter(data)
+        dossier=dossier,
+        doc_type=DocumentType.REVISION_LETTER,
+        data_bytes=render_revision_letter(data),
     )
 
 
 def issue_appraisal_report(appraisal) -> None:
     dossier = appraisal.dossier
-    findings = tuple(
-        f"{appraisal._meta.get_field(name).verbose_name}: {getattr(appraisal, name)}"
-        for name in appraisal.FINDINGS
-    )
+    with translation.override("vi"):  # a Party document, whoever records it
+        findings = tuple(
+            (str(appraisal._meta.get_field(name).verbose_name), getattr(appraisal, name))
+            for name in appraisal.FINDINGS
+        )
     data = AppraisalReportData(
         letterhead=Letterhead(date=timezone.localdate(appraisal.created_at)),
         dossier_title=dossier.title,
         agency_name=dossier.agency.name,
         kind_label=KIND_LABELS.get(dossier.kind, dossier.kind),
         findings=findings,
-        conclusion=str(appraisal.get_recommendation_display()),
-        signer=Signer(name=_name(appraisal.appraiser), capacity="CHUYÊN VIÊN THẨM ĐỊNH"),
+        recommendation=appraisal.recommendation,
+        signer=signer_of(appraisal.appraiser, fallback_title="Chuyên viên thẩm định"),
     )
     documents.store_generated_document(
-        dossier=dossier, doc_type="appraisal_report", data_bytes=render_appraisal_report(data)
+        dossier=dossier,
+        doc_type=DocumentType.APPRAISAL_REPORT,
+        data_bytes=render_appraisal_report(data),
     )
 
 
 def issue_decision(dossier, *, approver, comment: str) -> None:
-    documents.issue_decision(
+    documents.store_decision(
         dossier=dossier,
-        signer=Signer(name=_name(approver), capacity="CHÁNH VĂN PHÒNG", on_behalf_of=OFFICE_LEADER),
+        signer=signer_of(approver),
         conditions=_lines(comment),
+        appraised=dossier.needs_appraisal,
     )

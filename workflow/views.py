@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from documents import submissions
 
 from . import permissions, selectors, services
-from .actions import ACTIONS, is_button_action
+from .actions import ACCEPT, ACTIONS, is_button_action
 from .errors import DomainError
 from .forms import (
     AppraisalForm,
@@ -121,6 +121,11 @@ def _detail_page(request, dossier, *, kept=None, **bound_forms):
     context = {
         "dossier": dossier,
         "actions": actions,
+        "blocked": [
+            (ACTIONS[name], reason)
+            for name, reason in selectors.blocked_actions(request.user, dossier)
+        ],
+        "checklist": selectors.policy_for(dossier.kind).checklist,
         # The latest steps stay in view; what is past folds away.
         "history": history[-RECENT_HISTORY:],
         "earlier_history": history[:-RECENT_HISTORY],
@@ -332,6 +337,8 @@ def dossier_transition(request, pk, action):
             action=action,
             user=request.user,
             comment=form.cleaned_data["comment"],
+            # The acceptance records the completeness checklist the secretary ticked.
+            checked=request.POST.getlist("checked") if action == ACCEPT else None,
         )
         return _("Done: %(action)s.") % {"action": ACTIONS[action].label}
 

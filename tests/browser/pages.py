@@ -25,6 +25,8 @@ class Person:
     def open(self, path: str) -> None:
         self.driver.get(f"{self.base_url}{self.prefix}{path}")
         self._wait_loaded()
+        if "/login/" in self.driver.current_url and path != "/login/":
+            raise AssertionError(f"{path} sent the browser to the login page")
 
     def _wait_loaded(self) -> None:
         WebDriverWait(self.driver, 30).until(
@@ -38,6 +40,10 @@ class Person:
         self.driver.find_element(By.NAME, "password").send_keys(PASSWORD)
         self._click_and_wait(
             self.driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]")
+        )
+        # Logged in once the page offers to log out (the session cookie is then set).
+        WebDriverWait(self.driver, 30).until(
+            lambda d: d.find_elements(By.CSS_SELECTOR, "header form[action$='/logout/']")
         )
 
     def _click_and_wait(self, button, answer=None) -> None:
@@ -81,6 +87,12 @@ class Person:
         for name, value in fields.items():
             element = form.find_element(By.NAME, name)
             tag = element.tag_name
+            if element.get_attribute("type") == "checkbox":
+                # True ticks every box of that name (a checklist), False leaves them all clear.
+                for box in form.find_elements(By.NAME, name):
+                    if box.is_selected() != bool(value):
+                        box.click()
+                continue
             if tag == "select":
                 choice = Select(element)
                 if choice.is_multiple:

@@ -9,14 +9,20 @@ import os
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+)
 
 from documents.models import DocumentVersion
 from documents.text import clean_text
 from tests.factories import make_agency, make_user
 from workflow import actions, flows, services
 from workflow.errors import DomainError
-from workflow.models import AuditEntry, Dossier, Round, RoundResult, Vote
+from workflow.models import AuditEntry, Dossier, KindPolicy, Round, RoundResult, Vote
 from workflow.states import Stage
 
 settings.register_profile(
@@ -63,6 +69,7 @@ ODD = [
     "&",
 ]
 TEXT = st.text(st.one_of(st.sampled_from(ODD), st.characters()), max_size=30)
+KINDS = ["plan", "investment_report", "project"]
 BUTTONS = [name for name, spec in actions.ACTIONS.items() if spec.is_button]
 CHOICES = ["approve", "approve_with_conditions", "reject", "abstain", "recuse"]
 # A dossier here takes no process task: it is finished (archived) or left (withdrawn).
@@ -95,10 +102,31 @@ class CouncilMachine(RuleBasedStateMachine):
         # What each person was told succeeded, per dossier: the audit trail must say the same.
         self.expected = {}
 
+    def _checklist(self):
+        # Every kind has the same default completeness checklist.
+        return KindPolicy.for_kind("plan").checklist
+
     def _did(self, dossier_id, action):
         self.expected.setdefault(dossier_id, []).append(action)
 
-    @rule(kind=st.sampled_from(["plan", "report", "project"]), title=TEXT, summary=TEXT)
+    @initialize(kind=st.sampled_from(KINDS))
+    def a_dossier_before_its_council(self, kind):
+        # Every run starts with a round open, so votes and closes happen in short runs too.
+        dossier = services.create_dossier(
+            user=self.drafter, kind=kind, title="Đề án", program="CT27", summary="Tóm tắt"
+        )
+        self.dossiers.append(dossier.pk)
+        self._did(dossier.pk, actions.CREATE)
+        self.to_the_council_(dossier.pk)
+        services.open_round(
+            user=self.secretary,
+            dossier_id=dossier.pk,
+            chair_id=self.members[0].pk,
+            member_ids=[m.pk for m in self.members[1:4]],
+        )
+        self._did(dossier.pk, actions.OPEN_ROUND)
+
+    @rule(kind=st.sampled_from(KINDS), title=TEXT, summary=TEXT)
     def create(self, kind, title, summary):
         try:
             dossier = services.create_dossier(
@@ -120,7 +148,11 @@ class CouncilMachine(RuleBasedStateMachine):
         user = data.draw(st.sampled_from(self.people))
         try:
             services.transition_dossier(
-                dossier_id=dossier_id, action=action, user=user, comment=comment
+                dossier_id=dossier_id,
+                action=action,
+                user=user,
+                comment=comment,
+                checked=self._checklist() if data.draw(st.booleans()) else [],
             )
         except DomainError:
             return
@@ -130,10 +162,14 @@ class CouncilMachine(RuleBasedStateMachine):
     @rule(data=st.data())
     def to_the_council(self, data):
         # Random people rarely hit the right button in the right order: walk a dossier there.
-        dossier_id = data.draw(st.sampled_from(self.dossiers))
+        self.to_the_council_(data.draw(st.sampled_from(self.dossiers)))
+
+    def to_the_council_(self, dossier_id):
         for action, user in ((actions.SUBMIT, self.drafter), (actions.ACCEPT, self.secretary)):
             try:
-                services.transition_dossier(dossier_id=dossier_id, action=action, user=user)
+                services.transition_dossier(
+                    dossier_id=dossier_id, action=action, user=user, checked=self._checklist()
+                )
             except DomainError:
                 continue
             self._did(dossier_id, action)

@@ -32,6 +32,7 @@ import json
 from tests.factories import PASSWORD, make_agency, make_user
 from tests.documents.sample_files import word_like_docx
 from workflow import services
+from workflow.models import KindPolicy
 
 agency = make_agency()
 drafter = make_user("drafter", agency)
@@ -44,7 +45,10 @@ def on_the_council(n):
         user=drafter, kind="plan", title=f"Kế hoạch {n}", program="CT27", summary="Tóm tắt"
     )
     services.transition_dossier(dossier_id=dossier.pk, action="submit", user=drafter)
-    services.transition_dossier(dossier_id=dossier.pk, action="accept", user=secretary)
+    services.transition_dossier(
+        dossier_id=dossier.pk, action="accept", user=secretary,
+        checked=KindPolicy.for_kind("plan").checklist,
+    )
     round_ = services.open_round(
         user=secretary, dossier_id=dossier.pk, chair_id=members[0].pk,
         member_ids=[m.pk for m in members[1:]],

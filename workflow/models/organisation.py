@@ -26,6 +26,14 @@ class Agency(models.Model):
         return self.name
 
 
+class SigningAuthority(models.TextChoices):
+    """In whose name a person signs the office's documents (Party documents' signature block)."""
+
+    HEAD = "head", _("As the head of the office, with the title alone")
+    DEPUTY = "deputy", _("For the head (K/T), as a deputy")
+    BY_ORDER = "by_order", _("By order of the head (T/L)")
+
+
 class Profile(models.Model):
     """What Django's user lacks: the agency a drafter belongs to and a display title."""
 
@@ -34,6 +42,18 @@ class Profile(models.Model):
         Agency, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("agency")
     )
     position = models.CharField(_("position"), max_length=200, blank=True)
+    signs_as = models.CharField(
+        _("signs documents"),
+        max_length=20,
+        choices=SigningAuthority,
+        default=SigningAuthority.BY_ORDER,
+    )
+    signing_title = models.CharField(
+        _("title in the signature block"),
+        max_length=100,
+        blank=True,
+        help_text=_("For example “Phó Chánh Văn phòng”; empty: from the way the person signs."),
+    )
 
     class Meta:
         verbose_name = _("profile")
@@ -90,6 +110,20 @@ class KindPolicy(models.Model):
     secret_ballot_appraisal = models.BooleanField(
         _("secret ballot when the council decides the appraisal"), default=False
     )
+    completeness_checklist = models.TextField(
+        _("completeness checklist"),
+        blank=True,
+        default=(
+            "Tờ trình (văn bản đề nghị) của cơ quan\n"
+            "Tài liệu chính của hồ sơ\n"
+            "Dự toán kinh phí\n"
+            "Ý kiến của các cơ quan liên quan (nếu có)"
+        ),
+        help_text=_(
+            "What a complete dossier of this kind holds, one item a line: the secretary ticks "
+            "every item to accept a dossier."
+        ),
+    )
 
     class Meta:
         verbose_name = _("kind policy")
@@ -108,6 +142,10 @@ class KindPolicy(models.Model):
             value = getattr(self, field)
             if value is not None and not 0 <= value <= 1:
                 raise ValidationError({field: _("Enter a share between 0 and 1.")})
+
+    @property
+    def checklist(self) -> list[str]:
+        return [line.strip() for line in self.completeness_checklist.splitlines() if line.strip()]
 
     @property
     def council_minimum(self) -> int:

@@ -18,6 +18,9 @@ _CONTROL_MAP = {
     for code in [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0), 0x2028, 0x2029]
     if chr(code) not in _KEPT
 }
+# Lone surrogates: JSON may carry them ("\udfb7"), no encoding can store them (SQLite and
+# PostgreSQL refuse the whole write).
+_CONTROL_MAP.update(dict.fromkeys(range(0xD800, 0xE000)))
 
 # What XML 1.0 cannot hold at all: the controls above, lone surrogates, U+FFFE and U+FFFF.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

@@ -169,3 +169,20 @@ def test_a_vote_for_a_huge_round_id_is_not_found(client, world):
     url = f"/en/dossiers/{dossier.pk}/rounds/{HUGE}/vote/"
     assert client.post(url, {"choice": "approve"}).status_code == 404
     assert client.get(f"/en/dossiers/{HUGE}/").status_code == 404
+
+
+def test_a_lone_surrogate_in_text_is_dropped_not_a_database_error(world):
+    # Found by the property test: JSON can carry "\udfb7", which no database can store.
+    drafter, dossier, _secretary, _members = world
+    created = services.create_dossier(
+        user=drafter, kind="plan", title="Kế hoạch\udfb7", program="CT27", summary="\ud800Tóm tắt"
+    )
+    created.refresh_from_db()
+    assert (created.title, created.summary) == ("Kế hoạch", "Tóm tắt")
+    services.transition_dossier(
+        dossier_id=make_dossier(state="awaiting_approval").pk,
+        action="reject",
+        user=make_user("approver"),
+        comment="Thiếu\udc00 dự toán",
+    )
+    assert AuditEntry.objects.get(action="reject").comment == "Thiếu dự toán"

@@ -418,5 +418,6 @@ def dossier_transition(request, pk, action):
     try:
         return _once(request, pk, transition)
     except DomainError as error:
+        # Refused for the dossier's sake (stage, permission): said on the page it comes back to.
         messages.error(request, error.message)
-        return _detail_page(request, selectors.dossier_for(request.user, pk), kept=kept)
+        return redirect("workflow:dossier", pk=pk)

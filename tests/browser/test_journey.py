@@ -7,6 +7,7 @@ the appraiser appraises; the approver approves; the clerk archives and finds it 
 """
 
 import pytest
+from selenium.webdriver.common.by import By
 
 from tests.browser.pages import Person, docx_file
 from tests.documents.sample_files import simple_docx
@@ -54,7 +55,10 @@ def _convene(person, office, dossier):
     return dossier.rounds.order_by("-number").first()
 
 
-def test_every_role_takes_the_dossier_from_draft_to_archive(driver, live_server, office):
+def test_every_role_takes_the_dossier_from_draft_to_archive(
+    driver, live_server, office, settings
+):
+    settings.WORKFLOW_MIN_COUNCIL_MEMBERS = 3  # an office's default: three besides the chair
     person = Person(driver, live_server.url)
     # Drafter: create, upload two versions, compare, submit.
     person.log_in(office["drafter"])
@@ -104,10 +108,32 @@ def test_every_role_takes_the_dossier_from_draft_to_archive(driver, live_server,
     person.log_in(office["secretary"])
     person.open(f"/dossiers/{dossier.pk}/")
     person.send(f"/dossiers/{dossier.pk}/actions/accept/", checked=True)
+    # Too small a council is refused; the form keeps the chair and the members chosen.
+    person.send(
+        f"/dossiers/{dossier.pk}/rounds/",
+        chair=office["chair"].pk,
+        members=[m.pk for m in office["members"][:2]],
+    )
+    assert "A council needs at least 3 members besides the chair; 2 chosen." in person.text()
+    chosen = person.form(f"/dossiers/{dossier.pk}/rounds/").find_elements(
+        By.CSS_SELECTOR, "select[name=members] option:checked"
+    )
+    assert sorted(int(o.get_attribute("value")) for o in chosen) == sorted(
+        m.pk for m in office["members"][:2]
+    )
     round_ = _convene(person, office, dossier)
 
     # First round: every choice, one corrected; approval on conditions sends it back to revise.
     a, b, c = office["members"]
+    # A vote with conditions but none written comes back with the choice kept and the reason.
+    person.log_in(a)
+    person.open(f"/dossiers/{dossier.pk}/")
+    vote_url = f"/dossiers/{dossier.pk}/rounds/{round_.pk}/vote/"
+    person.send(vote_url, choice="approve_with_conditions", comment="Cơ bản đồng ý.")
+    assert "Write the conditions of your approval." in person.text()
+    assert person.value_of(vote_url, "choice") == "approve_with_conditions"
+    assert person.value_of(vote_url, "comment") == "Cơ bản đồng ý."
+    assert not round_.votes.exists()
     _vote(
         person, dossier, round_, a, "approve_with_conditions", conditions="Bổ sung dự toán."
     )
@@ -121,7 +147,7 @@ def test_every_role_takes_the_dossier_from_draft_to_archive(driver, live_server,
     person.open(f"/dossiers/{dossier.pk}/")
     assert "Bổ sung dự toán." in person.text()
     person.open(f"/documents/dossiers/{dossier.pk}/")
-    assert "Revision letter" in person.text() or "revision" in person.text().lower()
+    assert "Revision-request letter" in person.text()
     person.open(f"/dossiers/{dossier.pk}/")
     person.send(f"/dossiers/{dossier.pk}/actions/submit/", comment="Đã bổ sung theo yêu cầu.")
     person.log_in(office["secretary"])

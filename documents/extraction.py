@@ -1,8 +1,13 @@
-"""Text and structure of a .docx: headings, paragraphs and tables of the body, headers and footers.
+"""Text and structure of a .docx: headings, paragraphs and tables of the body, headers and footers,
+and the words of its footnotes, endnotes and comments.
 
 The WordprocessingML tree is walked directly with lxml; python-docx's object model costs 8–20x
 more per paragraph. Parts are read with a cap on their decompressed size and parsed without DTDs or
 entity expansion, so even a file that skipped intake cannot exhaust memory here.
+
+Word's "Strict Open XML" save writes the same markup under other namespace names; its parts are
+read as the usual (transitional) ones. Of each `mc:AlternateContent` (a text box is written twice,
+as a DrawingML shape and as a VML fallback) only the first choice is read.
 """
 
 import io
@@ -20,6 +25,18 @@ from .intake import DEFAULT_MAX_UNPACKED_BYTES, MAIN_PART, damaged, parse_safely
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 R_TYPES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+# Strict namespace → transitional namespace, as quoted in xmlns declarations and relationship types.
+STRICT_NAMESPACES = (
+    (
+        b"http://purl.oclc.org/ooxml/wordprocessingml/main",
+        b"http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    ),
+    (
+        b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+        b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    ),
+)
 
 W_P, W_TBL, W_TR, W_TC = W + "p", W + "tbl", W + "tr", W + "tc"
 W_SDT, W_SDT_CONTENT, W_CUSTOM_XML = W + "sdt", W + "sdtContent", W + "customXml"
@@ -34,6 +51,8 @@ RUN_TEXT_TAGS = (W_T, W_TAB, W_BR, W_CR, W_NB_HYPHEN)
 
 HEADING_NAME = re.compile(r"^heading\s*([1-9])$", re.IGNORECASE)
 HEADER_FOOTER = (R_TYPES + "header", R_TYPES + "footer")
+NOTE_TYPES = (R_TYPES + "footnotes", R_TYPES + "endnotes", R_TYPES + "comments")
+W_DOCUMENT = W + "document"
 
 HEADING, PARAGRAPH, TABLE = "heading", "paragraph", "table"
 
@@ -78,23 +97,31 @@ class Extracted:
     body: tuple[Block, ...] = ()
     headers: tuple[Block, ...] = ()
     footers: tuple[Block, ...] = ()
+    # Footnotes, endnotes and comments, in that order.
+    notes: tuple[Block, ...] = ()
     text: str = field(default="", compare=False)
 
     def to_json(self) -> dict:
-        return {
+        value = {
             "body": [b.to_json() for b in self.body],
             "headers": [b.to_json() for b in self.headers],
             "footers": [b.to_json() for b in self.footers],
         }
+        if self.notes:
+            value["notes"] = [b.to_json() for b in self.notes]
+        return value
 
     @classmethod
     def from_json(cls, value: dict | None) -> "Extracted":
         value = value or {}
         parts = {
             key: tuple(Block.from_json(b) for b in value.get(key, ()))
-            for key in ("body", "headers", "footers")
+            for key in ("body", "headers", "footers", "notes")
         }
-        return cls(**parts, text=_text_of(parts["headers"], parts["body"], parts["footers"]))
+        return cls(
+            **parts,
+            text=_text_of(parts["headers"], parts["body"], parts["footers"], parts["notes"]),
+        )
 
 
 def _text_of(*groups) -> str:
@@ -112,22 +139,41 @@ def extract_document(data: bytes, *, max_part_bytes: int = DEFAULT_MAX_UNPACKED_
         if MAIN_PART not in names:
             raise DocumentRejected(_("This file is a zip archive but not a Word document."))
         root = _parse_part(archive, MAIN_PART, max_part_bytes)
+        if root.tag != W_DOCUMENT:
+            raise _unknown_markup()
         body_el = root.find(W_BODY)
         walks = [("body", _walk(body_el))] if body_el is not None else []
-        for rel_type, part in _header_footer_parts(archive, names, max_part_bytes):
-            kind = "headers" if rel_type == HEADER_FOOTER[0] else "footers"
+        for rel_type, part in _related_parts(archive, names, max_part_bytes):
+            if rel_type in HEADER_FOOTER:
+                kind = "headers" if rel_type == HEADER_FOOTER[0] else "footers"
+            else:
+                kind = "notes"
             walks.append((kind, _walk(_parse_part(archive, part, max_part_bytes))))
         used = {style for _kind, walk in walks for style in walk.styles}
         levels = _known_levels(used)
         if used - levels.keys() - NOT_HEADINGS:
             levels = _heading_levels(archive, names, max_part_bytes)
-    groups = {"body": [], "headers": [], "footers": []}
+    groups = {"body": [], "headers": [], "footers": [], "notes": []}
     for kind, walk in walks:
         groups[kind].extend(walk.blocks(levels))
-    body = tuple(groups["body"])
+    body, notes = tuple(groups["body"]), tuple(groups["notes"])
     headers, footers = _unique(groups["headers"]), _unique(groups["footers"])
     return Extracted(
-        body=body, headers=headers, footers=footers, text=_text_of(headers, body, footers)
+        body=body,
+        headers=headers,
+        footers=footers,
+        notes=notes,
+        text=_text_of(headers, body, footers, notes),
+    )
+
+
+def _unknown_markup() -> DocumentRejected:
+    return DocumentRejected(
+        _(
+            "The document's main part is not WordprocessingML that can be read, so its text "
+            "would be lost. Open it in Word, save it as “Word Document (.docx)” and upload "
+            "the new file."
+        )
     )
 
 
@@ -146,7 +192,30 @@ def _parse_part(archive: zipfile.ZipFile, name: str, cap: int):
         info = archive.getinfo(name)
     except KeyError:
         raise damaged(name) from None
-    return parse_safely(read_capped(archive, info, cap), name)
+    raw = _as_transitional(read_capped(archive, info, cap))
+    root = parse_safely(raw, name)
+    if b"AlternateContent" in raw:
+        _drop_fallbacks(root)
+    return root
+
+
+def _as_transitional(raw: bytes) -> bytes:
+    """A Strict Open XML part with the transitional namespace names (same elements, same meaning).
+
+    Only quoted URIs are replaced: an xmlns declaration or a relationship type, never running text.
+    """
+    for strict, transitional in STRICT_NAMESPACES:
+        if strict in raw:
+            for quote in (b'"', b"'"):
+                raw = raw.replace(quote + strict, quote + transitional)
+    return raw
+
+
+def _drop_fallbacks(root):
+    # Word writes a text box once per mc:Choice and again in mc:Fallback; read it once.
+    fallbacks = list(root.iter(MC + "Fallback"))
+    for fallback in fallbacks:
+        fallback.getparent().remove(fallback)
 
 
 def _heading_levels(archive, names, cap) -> dict[str, int]:
@@ -187,7 +256,8 @@ def _heading_levels(archive, names, cap) -> dict[str, int]:
     return levels
 
 
-def _header_footer_parts(archive, names, cap):
+def _related_parts(archive, names, cap):
+    """(relationship type, part) of the headers, footers, footnotes, endnotes and comments."""
     rels_name = "word/_rels/document.xml.rels"
     if rels_name not in names:
         return []
@@ -195,12 +265,14 @@ def _header_footer_parts(archive, names, cap):
     found = []
     for rel in rels.iterchildren(REL + "Relationship"):
         rel_type = rel.get("Type")
-        if rel_type in HEADER_FOOTER and rel.get("TargetMode") != "External":
+        wanted = rel_type in HEADER_FOOTER or rel_type in NOTE_TYPES
+        if wanted and rel.get("TargetMode") != "External":
             target = (rel.get("Target") or "").lstrip("/")
             part = target if target.startswith("word/") else f"word/{target}"
             if part in names:
                 found.append((rel_type, part))
-    return sorted(set(found), key=lambda item: _natural(item[1]))
+    order = {rel_type: n for n, rel_type in enumerate((*HEADER_FOOTER, *NOTE_TYPES))}
+    return sorted(set(found), key=lambda item: (order[item[0]], _natural(item[1])))
 
 
 def _natural(name: str):
@@ -227,6 +299,7 @@ NOT_HEADINGS = frozenset(
         "Footer",
         "FootnoteText",
         "EndnoteText",
+        "CommentText",
         "ListBullet",
         "ListNumber",
         "Subtitle",
@@ -248,7 +321,9 @@ def _known_levels(style_ids) -> dict[str, int]:
 
 
 WALK_TAGS = (W_P, W_TBL, W_TR, W_TC, W_PSTYLE, W_OUTLINE, *RUN_TEXT_TAGS)
-CONTAINERS = frozenset({W_BODY, W + "hdr", W + "ftr"})
+CONTAINERS = frozenset(
+    {W_BODY, W + "hdr", W + "ftr", W + "footnotes", W + "endnotes", W + "comments"}
+)
 
 
 class _Walk:

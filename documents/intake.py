@@ -7,6 +7,7 @@ refuses any DTD, so entity expansion never happens.
 """
 
 import io
+import re
 import struct
 import threading
 import zipfile
@@ -214,6 +215,8 @@ def _check_directory(infos, max_parts: int, max_unpacked_bytes: int):
         if info.filename in seen_names or info.header_offset in seen_offsets:
             raise damaged()
         seen_names.add(info.filename)
+        if not is_safe_entry_name(info.orig_filename):
+            raise _escaping_entry(info.orig_filename)
         seen_offsets.add(info.header_offset)
         if info.flag_bits & 0x1:
             raise _password_protected()
@@ -226,6 +229,33 @@ def _check_directory(infos, max_parts: int, max_unpacked_bytes: int):
     # The honest bomb is refused here at once; a lying one is caught while streaming.
     if claimed > max_unpacked_bytes:
         raise _too_big_unpacked(max_unpacked_bytes)
+
+
+DRIVE_LETTER = re.compile(r"^[A-Za-z]:")
+
+
+def is_safe_entry_name(name: str) -> bool:
+    """True for a part name that stays inside the folder it is unpacked into.
+
+    Word writes plain relative names (`word/document.xml`); a name with `..`, a leading slash,
+    a backslash (a folder separator on Windows), a drive letter or a NUL could land elsewhere
+    when someone unpacks the file they downloaded.
+    """
+    if not name or "\\" in name or "\0" in name or name.startswith("/"):
+        return False
+    if DRIVE_LETTER.match(name):
+        return False
+    return all(piece not in ("..", ".") for piece in name.split("/"))
+
+
+def _escaping_entry(name: str) -> DocumentRejected:
+    return DocumentRejected(
+        _(
+            "The file holds a part named “%(name)s”, which could be written outside its folder "
+            "when unpacked. Word never writes such names; the file was refused."
+        ),
+        {"name": "".join(ch if ch.isprintable() else "?" for ch in name)[:120]},
+    )
 
 
 def _check_required_parts(archive: zipfile.ZipFile, names: set[str]):

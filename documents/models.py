@@ -144,3 +144,25 @@ class Rendition(models.Model):
     def handed_out(self):
         """The file a reader downloads: the signed copy once there is one."""
         return self.signed_pdf if self.signed_pdf else self.pdf
+
+
+class FormSubmission(models.Model):
+    """A form that was done: sent again (a retry after a dropped connection, a double click,
+    the browser's back and resend), it finds this outcome instead of doing the work twice.
+
+    Written in the same transaction as the work, so it exists exactly when the work committed.
+    """
+
+    key = models.CharField(_("key"), max_length=64, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    outcome = models.JSONField(_("outcome"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+
+    def __str__(self):
+        return self.key

@@ -2,6 +2,7 @@
 
 import hashlib
 import os
+import re
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -25,6 +26,8 @@ from .signals import document_changed
 from .text import clean_text
 
 READ_CHUNK = 1024 * 1024
+DOCX_EXTENSION = ".docx"
+FILE_EXTENSION = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,7}")
 
 
 def read_upload(uploaded_file, max_bytes: int) -> bytes:
@@ -48,10 +51,19 @@ def _oversized(size: int, limit: int) -> DocumentRejected:
 
 
 def clean_filename(name: str) -> str:
-    # Only for display and the download's name: storage paths never use what the user sent.
+    """The name a version is shown and downloaded under: always `….docx`.
+
+    Only for display and the download: storage paths never use what the user sent. Whatever the
+    uploader called the file (`report.html`, `x.hta`, `x.svg`), what was accepted is a Word
+    document, and a browser or desktop opens a download by its extension.
+    """
     base = os.path.basename((name or "").replace("\\", "/"))
     base = "".join(ch for ch in clean_text(base) if ch.isprintable())
-    return base.strip()[:200] or "document.docx"
+    stem, extension = os.path.splitext(base.strip())
+    if not FILE_EXTENSION.fullmatch(extension):
+        stem = base.strip()  # "Kế hoạch 2021.2025" has no extension to drop
+    stem = stem.strip(" .")[:200]
+    return f"{stem or 'document'}{DOCX_EXTENSION}"
 
 
 def _storage_name(document: Document, number: int, sha256: str) -> str:
@@ -191,7 +203,11 @@ def store_generated_document(
     else:
         extracted = Extracted.from_json(blocks)
         extracted = Extracted(
-            body=extracted.body, headers=extracted.headers, footers=extracted.footers, text=text
+            body=extracted.body,
+            headers=extracted.headers,
+            footers=extracted.footers,
+            notes=extracted.notes,
+            text=text,
         )
     with _FilesFollowTransaction() as written:
         access = dossier_access()

@@ -18,6 +18,9 @@ _CONTROL_MAP = {
     for code in [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0), 0x2028, 0x2029]
     if chr(code) not in _KEPT
 }
+# Lone surrogates: JSON may carry them ("\udfb7"), no encoding can store them (SQLite and
+# PostgreSQL refuse the whole write).
+_CONTROL_MAP.update(dict.fromkeys(range(0xD800, 0xE000)))
 
 # What XML 1.0 cannot hold at all: the controls above, lone surrogates, U+FFFE and U+FFFF.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -38,3 +41,30 @@ def xml_safe(value) -> str:
     for char in _AS_LINE_BREAK:
         text = text.replace(char, "\n")
     return _NOT_XML.sub("", text)
+
+
+# The longest comment, reason or condition a form or a service accepts (the forms say the same).
+MAX_FREE_TEXT = 5000
+
+
+def check_length(text: str, limit: int = MAX_FREE_TEXT) -> str:
+    """`text` if it is at most `limit` characters; refused with the figures otherwise, never cut."""
+    if len(text) > limit:
+        from django.utils.translation import gettext_lazy as _
+
+        from .errors import InvalidInput
+
+        raise InvalidInput(
+            _("The text is %(length)s characters long; at most %(limit)s are accepted."),
+            {"length": len(text), "limit": limit},
+        )
+    return text
+
+
+def has_visible_text(text: str) -> bool:
+    """True when the text shows something: a letter, digit, punctuation mark or symbol.
+
+    A title made only of zero-width spaces, joiners, soft hyphens or lone combining marks looks
+    empty on every page and document it would head.
+    """
+    return any(unicodedata.category(char)[0] in "LNPS" for char in text)

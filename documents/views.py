@@ -6,47 +6,96 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from . import selectors, services
+from . import selectors, services, submissions
 from .access import dossier_access
 from .comparison import compare
 from .errors import DomainError
 from .extraction import Extracted
 from .forms import UploadForm
+from .intake import human_size, limits_from_settings
 from .models import DocumentType, Rendition, RenditionStatus
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
+# Room for the form's other fields and the multipart boundaries around the file.
+MULTIPART_ALLOWANCE = 64 * 1024
+
+
+# Exempt here so the body is not parsed (the CSRF check reads the form) before its declared size
+# is looked at; the CSRF check itself runs in `_documents_page`.
+@csrf_exempt
 @login_required
 def dossier_documents(request, dossier_pk):
+    if request.method == "POST":
+        declared = _declared_length(request)
+        limit = limits_from_settings().max_bytes
+        if declared is None or declared > limit + MULTIPART_ALLOWANCE:
+            return _refuse_unread(request, dossier_pk, declared, limit)
+    return _documents_page(request, dossier_pk)
+
+
+def _declared_length(request) -> int | None:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except (TypeError, ValueError):
+        return None
+
+
+def _refuse_unread(request, dossier_pk, declared, limit):
+    """Answer an oversized upload from its declared size alone: its body is never read."""
+    dossier = dossier_access().dossier_for(request.user, dossier_pk)
+    if declared is None:
+        refusal = _("The upload did not say how large it is; send it again from the form.")
+    else:
+        refusal = _("The file is %(size)s; the largest document accepted is %(limit)s.") % {
+            "size": human_size(declared),
+            "limit": human_size(limit),
+        }
+    response = render(
+        request,
+        "documents/dossier_documents.html",
+        {
+            "dossier": dossier,
+            "documents": selectors.documents_of(request.user, dossier),
+            "form": None,
+            "refusal": refusal,
+        },
+        status=413,
+    )
+    # The unread body must not be taken for the next request on a kept-alive connection.
+    response["Connection"] = "close"
+    return response
+
+
+@csrf_protect
+def _documents_page(request, dossier_pk):
     dossier = dossier_access().dossier_for(request.user, dossier_pk)
     documents = selectors.documents_of(request.user, dossier)
     may_upload = dossier_access().may_upload(request.user, dossier)
     annexes = [d for d in documents if d.doc_type == DocumentType.ANNEX]
     form = None
+    if request.method == "POST":
+        earlier = submissions.earlier_outcome(request.user, submissions.key_of(request))
+        if earlier is not None:
+            messages.info(request, submissions.already_done(earlier))
+            return redirect("documents:dossier_documents", dossier_pk=dossier.pk)
     if may_upload:
         form = UploadForm(request.POST or None, request.FILES or None, annexes=annexes)
         if request.method == "POST" and form.is_valid():
             try:
-                version = services.upload_document(
-                    user=request.user,
-                    dossier=dossier,
-                    doc_type=form.cleaned_data["doc_type"],
-                    uploaded_file=form.cleaned_data["file"],
-                    title=form.cleaned_data["title"],
-                    document_id=form.annex_id()
-                    if form.cleaned_data["doc_type"] == DocumentType.ANNEX
-                    else None,
+                outcome, done_before = submissions.run_once(
+                    request, lambda: _upload(request, dossier, form)
                 )
             except DomainError as error:
                 form.add_error("file", error.message)
             else:
-                messages.success(
-                    request,
-                    _("Stored “%(title)s” as version %(number)s.")
-                    % {"title": version.document.title, "number": version.number},
-                )
+                if done_before:
+                    messages.info(request, submissions.already_done(outcome))
+                else:
+                    messages.success(request, outcome["message"])
                 return redirect("documents:dossier_documents", dossier_pk=dossier.pk)
     elif request.method == "POST":
         messages.error(request, _("Documents of this dossier cannot be uploaded now."))
@@ -57,6 +106,24 @@ def dossier_documents(request, dossier_pk):
         {"dossier": dossier, "documents": documents, "form": form},
         status=status,
     )
+
+
+def _upload(request, dossier, form) -> dict:
+    version = services.upload_document(
+        user=request.user,
+        dossier=dossier,
+        doc_type=form.cleaned_data["doc_type"],
+        uploaded_file=form.cleaned_data["file"],
+        title=form.cleaned_data["title"],
+        document_id=(
+            form.annex_id() if form.cleaned_data["doc_type"] == DocumentType.ANNEX else None
+        ),
+    )
+    message = _("Stored “%(title)s” as version %(number)s.") % {
+        "title": version.document.title,
+        "number": version.number,
+    }
+    return {"message": message, "version": version.pk}
 
 
 @login_required
@@ -86,7 +153,8 @@ def download_version(request, pk):
     response = FileResponse(
         stored,
         as_attachment=True,
-        filename=version.original_filename,
+        # Rows stored before names were forced to .docx are served as .docx too.
+        filename=services.clean_filename(version.original_filename),
         content_type=DOCX_TYPE,
     )
     response["X-Content-Type-Options"] = "nosniff"

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
+from viewflow.workflow import admin as viewflow_admin
+from viewflow.workflow.models import Process, Task
 
 from .actions import ACTIONS, RECORDED_ACTIONS, history_label
 from .models import (
@@ -128,3 +130,20 @@ class RegisterEntryAdmin(ReadOnlyAdmin):
     list_display = ["number", "issued_on", "subject", "dossier"]
     list_filter = ["series", "year"]
     search_fields = ["number", "subject"]
+
+
+# viewflow's own admin lets a superuser delete a process or a task: the inbox would lose the task
+# and the dossier's stage would no longer match its process, with nothing in the audit trail.
+# Both follow the dossier's transitions only, like the dossier itself.
+admin.site.unregister(Process)
+admin.site.unregister(Task)
+
+
+@admin.register(Process)
+class ProcessAdmin(ReadOnlyAdmin, viewflow_admin.ProcessAdmin):
+    """viewflow's process list and detail, read-only."""
+
+
+@admin.register(Task)
+class TaskAdmin(ReadOnlyAdmin, viewflow_admin.TaskAdmin):
+    """viewflow's task list and detail, read-only."""

@@ -30,9 +30,32 @@ class TransitionForm(forms.Form):
     )
 
 
+class _RefusesHugeIds:
+    """A model choice whose id is past the database's integers is an invalid choice, not an
+    OverflowError from SQLite (a 500)."""
+
+    def clean(self, value):
+        try:
+            return super().clean(value)
+        except OverflowError:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            ) from None
+
+
+class PersonChoiceField(_RefusesHugeIds, forms.ModelChoiceField):
+    pass
+
+
+class PeopleChoiceField(_RefusesHugeIds, forms.ModelMultipleChoiceField):
+    pass
+
+
 class RoundForm(forms.Form):
-    chair = forms.ModelChoiceField(label=_("Chair"), queryset=None)
-    members = forms.ModelMultipleChoiceField(label=_("Members"), queryset=None)
+    chair = PersonChoiceField(label=_("Chair"), queryset=None)
+    members = PeopleChoiceField(label=_("Members"), queryset=None)
     due_on = forms.DateField(
         label=_("Deadline"),
         required=False,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from documents import submissions
 from documents.text import clean_text
 
 from . import decisions, paperwork, permissions, selectors, services
@@ -27,6 +28,9 @@ from .forms import (
 from .roles import ROLE_LABELS, roles_of
 from .states import DossierKind, Stage
 
+# Database ids are 64-bit; a larger number in a URL or a form names nothing (and would overflow
+# SQLite's integers).
+MAX_ID = 2**63
 RECENT_HISTORY = 10
 
 
@@ -110,8 +114,12 @@ def dossier_detail(request, pk):
     return _detail_page(request, selectors.dossier_for(request.user, pk))
 
 
-def _detail_page(request, dossier, **bound_forms):
-    """The dossier page; a form sent back with an error keeps what the user typed."""
+def _detail_page(request, dossier, *, kept=None, **bound_forms):
+    """The dossier page; a form sent back with an error keeps what the user typed.
+
+    `kept` adds context as it is (a refused transition's comment); a bound form the page no
+    longer shows (the round closed meanwhile) has its errors said as messages instead.
+    """
     actions = [ACTIONS[name] for name in selectors.available_actions(request.user, dossier)]
     history = list(selectors.history_of(dossier))
     context = {
@@ -132,6 +140,10 @@ def _detail_page(request, dossier, **bound_forms):
     for name, form in bound_forms.items():
         if context.get(name) is not None:
             context[name] = form
+        else:
+            for error in form.errors.get("__all__", []):
+                messages.error(request, error)
+    context.update(kept or {})
     return render(request, "workflow/dossier_detail.html", context)
 
 
@@ -260,14 +272,18 @@ def _run(request, pk, service, success, **kwargs):
 
 
 def _run_form(request, dossier, form_name, form, service, success, **kwargs):
-    """Run a council or appraisal service for a valid form; on refusal, show the form again."""
-    try:
+    """Run a council or appraisal service for a valid form, once for the form's key; on
+    refusal, show the form again."""
+
+    def work():
         service(user=request.user, **kwargs)
+        return str(success)
+
+    try:
+        return _once(request, dossier.pk, work)
     except DomainError as error:
         form.add_error(getattr(error, "field", None), error.message)
         return _detail_page(request, dossier, **{form_name: form})
-    messages.success(request, success)
-    return redirect("workflow:dossier", pk=dossier.pk)
 
 
 @login_required
@@ -291,12 +307,34 @@ def round_open(request, pk):
     )
 
 
+def _done_before(request, pk):
+    """The redirect for a form sent again after it was done (see documents.submissions)."""
+    earlier = submissions.earlier_outcome(request.user, submissions.key_of(request))
+    if earlier is None:
+        return None
+    messages.info(request, submissions.already_done(earlier))
+    return redirect("workflow:dossier", pk=pk)
+
+
+def _once(request, pk, work):
+    """Do `work` (returning the success message) once for this form; redirect to the dossier."""
+    outcome, done_before = submissions.run_once(request, lambda: {"message": work()})
+    if done_before:
+        messages.info(request, submissions.already_done(outcome))
+    else:
+        messages.success(request, outcome["message"])
+    return redirect("workflow:dossier", pk=pk)
+
+
 @login_required
 @require_POST
 def round_vote(request, pk, round_id):
     dossier = selectors.dossier_for(request.user, pk)
-    if not dossier.rounds.filter(pk=round_id).exists():
+    if round_id >= MAX_ID or not dossier.rounds.filter(pk=round_id).exists():
         raise Http404
+    done = _done_before(request, pk)
+    if done is not None:
+        return done
     form = VoteForm(request.POST)
     if not form.is_valid():
         return _detail_page(request, dossier, vote_form=form)
@@ -354,22 +392,32 @@ def appraisal_record(request, pk):
 @require_POST
 def dossier_transition(request, pk, action):
     dossier = selectors.dossier_for(request.user, pk)
-    form = TransitionForm(request.POST)
-    comment = form.cleaned_data["comment"] if form.is_valid() else ""
     if not is_button_action(action):
         messages.error(request, _("This is decided by a review round or a recorded appraisal."))
         return redirect("workflow:dossier", pk=pk)
-    try:
+    done = _done_before(request, pk)
+    if done is not None:
+        return done
+    form = TransitionForm(request.POST)
+    # A refused comment (too long…) is shown again with its error, never dropped.
+    kept = {"transition_form": form, "failed_action": action}
+    if not form.is_valid():
+        return _detail_page(request, dossier, kept=kept)
+
+    def transition():
         services.transition_dossier(
             dossier_id=dossier.pk,
             action=action,
             user=request.user,
-            comment=comment,
+            comment=form.cleaned_data["comment"],
             # The acceptance records the completeness checklist the secretary ticked.
             checked=request.POST.getlist("checked") if action == ACCEPT else None,
         )
+        return _("Done: %(action)s.") % {"action": ACTIONS[action].label}
+
+    try:
+        return _once(request, pk, transition)
     except DomainError as error:
+        # Refused for the dossier's sake (stage, permission): said on the page it comes back to.
         messages.error(request, error.message)
-    else:
-        messages.success(request, _("Done: %(action)s.") % {"action": ACTIONS[action].label})
-    return redirect("workflow:dossier", pk=pk)
+        return redirect("workflow:dossier", pk=pk)

@@ -98,7 +98,9 @@ def test_a_council_round_through_the_pages(client):
     login(client, members[0])
     response = client.post(vote_url, {"choice": "reject", "conditions": "muộn"}, follow=True)
     assert Vote.objects.count() == 4
+    # Refused with the reason, on the dossier's page.
     assert response.status_code == 200
+    assert "This voting round is closed." in response.content.decode()
 
 
 @pytest.mark.django_db

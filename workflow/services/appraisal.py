@@ -12,10 +12,12 @@ from ..signals import dossier_changed
 from ..states import Stage
 from .audit import record_audit
 from .transitions import transition_dossier
+from .values import object_id, refusing_bad_values
 
 # --- appraisal ---
 
 
+@refusing_bad_values
 @transaction.atomic
 def record_appraisal(*, user, dossier_id, recommendation, **findings) -> Appraisal:
     """The appraiser's findings; then the dossier goes to the approver or back to the drafter.
@@ -25,7 +27,9 @@ def record_appraisal(*, user, dossier_id, recommendation, **findings) -> Apprais
     """
     if not permissions.may_record_appraisals(user):
         raise NotPermitted(_("Only an appraiser can record an appraisal."))
-    dossier = Dossier.objects.select_for_update().get(pk=dossier_id)
+    dossier = Dossier.objects.select_for_update().get(
+        pk=object_id(dossier_id, _("This dossier does not exist."))
+    )
     if dossier.state != Stage.APPRAISAL:
         raise TransitionRefused(
             _("The dossier is at the stage “%(stage)s”, not in appraisal.")
@@ -35,7 +39,10 @@ def record_appraisal(*, user, dossier_id, recommendation, **findings) -> Apprais
         raise InvalidInput(_("Choose a recommendation."))
     unknown = set(findings) - set(Appraisal.FINDINGS)
     if unknown:
-        raise TypeError(f"unknown findings: {sorted(unknown)}")
+        raise InvalidInput(
+            _("These are not findings of an appraisal: %(names)s.")
+            % {"names": ", ".join(sorted(map(str, unknown)))}
+        )
     texts = {name: clean_text(findings.get(name, "")) for name in Appraisal.FINDINGS}
     missing = [name for name, text in texts.items() if not text]
     if missing:

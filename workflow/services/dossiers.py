@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from documents.text import clean_text
+from documents.text import check_length, clean_text, has_visible_text
 
 from .. import actions, flows, permissions
 from ..errors import InvalidInput, NotPermitted, TransitionRefused
@@ -11,6 +11,10 @@ from ..models import Dossier
 from ..signals import dossier_changed
 from ..states import DossierKind
 from .audit import record_audit
+from .values import object_id, refusing_bad_values
+
+# A summary is free text of any reasonable length; a book pasted by mistake is refused.
+MAX_SUMMARY = 20_000
 
 
 def _clean_fields(*, title, program, summary, kind=None):
@@ -19,17 +23,23 @@ def _clean_fields(*, title, program, summary, kind=None):
         "program": clean_text(program),
         "summary": clean_text(summary),
     }
-    if not fields["title"]:
+    if not has_visible_text(fields["title"]):
         raise InvalidInput(_("Give the dossier a title."))
     if not fields["program"]:
         raise InvalidInput(_("Name the program the dossier belongs to."))
+    for name, value in fields.items():
+        limit = Dossier._meta.get_field(name).max_length
+        check_length(value, limit) if limit else check_length(value, MAX_SUMMARY)
     if kind is not None and kind not in DossierKind.values:
         raise InvalidInput(_("Choose a kind of dossier from the list."))
     return fields
 
 
+@refusing_bad_values
 @transaction.atomic
 def create_dossier(*, user, kind, title, program, summary="") -> Dossier:
+    if kind not in DossierKind.values:
+        raise InvalidInput(_("Choose a kind of dossier from the list."))
     if not permissions.may_create_dossier(user):
         raise NotPermitted(_("Only a drafter of an agency can create a dossier."))
     fields = _clean_fields(title=title, program=program, summary=summary, kind=kind)
@@ -42,9 +52,10 @@ def create_dossier(*, user, kind, title, program, summary="") -> Dossier:
     return dossier
 
 
+@refusing_bad_values
 @transaction.atomic
 def update_dossier(*, user, dossier_id, title, program, summary) -> Dossier:
-    dossier = Dossier.objects.select_for_update().get(pk=dossier_id)
+    dossier = Dossier.objects.select_for_update().get(pk=object_id(dossier_id))
     if not permissions.is_agency_drafter(dossier, user):
         raise NotPermitted(_("You may not edit this dossier."))
     if not dossier.is_editable:

@@ -3,12 +3,12 @@
 from dataclasses import asdict
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from documents.text import clean_text
+from documents.text import check_length, clean_text
 
 from .. import actions, flows, paperwork, permissions
 from ..errors import InvalidInput, NotPermitted, TransitionRefused, VoteClosed
@@ -18,6 +18,7 @@ from ..signals import dossier_changed, round_closed, round_opened
 from ..states import Stage
 from .audit import record_audit
 from .transitions import in_working_days, transition_dossier
+from .values import object_id, object_ids, refusing_bad_values, round_deadline
 
 _ROUND_ACTIONS = {
     # stage decided: (action when passed, action when revision is needed)
@@ -26,11 +27,18 @@ _ROUND_ACTIONS = {
 }
 
 
+@refusing_bad_values
 @transaction.atomic
 def open_round(*, user, dossier_id, chair_id, member_ids, due_on=None, secretary_id=None) -> Round:
     """The secretary composes the council for a round on the dossier's current stage."""
     if not permissions.may_manage_rounds(user):
         raise NotPermitted(_("Only the council secretary can open a review round."))
+    not_members = _("The chair and every member must be council members.")
+    dossier_id = object_id(dossier_id, _("This dossier does not exist."))
+    chair_id = object_id(chair_id, not_members)
+    member_ids = object_ids(member_ids, not_members)
+    secretary_id = object_id(secretary_id, not_members) if secretary_id else None
+    due_on = round_deadline(due_on)
     dossier = Dossier.objects.select_for_update().get(pk=dossier_id)
     if dossier.state not in permissions.council_stages(dossier.kind):
         raise TransitionRefused(
@@ -39,7 +47,7 @@ def open_round(*, user, dossier_id, chair_id, member_ids, due_on=None, secretary
         )
     if dossier.rounds.filter(closed_at=None).exists():
         raise InvalidInput(_("A review round is already open on this dossier."))
-    member_ids = [int(pk) for pk in member_ids if str(pk) and int(pk) != int(chair_id)]
+    member_ids = [pk for pk in member_ids if pk != chair_id]
     voter_ids = [int(chair_id), *dict.fromkeys(member_ids)]
     voters = get_user_model().objects.filter(pk__in=voter_ids, is_active=True)
     if len(voters) != len(voter_ids) or not all(permissions.may_sit_on_council(v) for v in voters):
@@ -114,32 +122,19 @@ def _lock_round(round_id) -> Round:
         return (
             Round.objects.select_for_update(of=("self",)).select_related("dossier").get(pk=round_id)
         )
-    except (Round.DoesNotExist, ValueError, TypeError):
+    except (Round.DoesNotExist, ValueError, TypeError, OverflowError):
         raise InvalidInput(_("This voting round does not exist.")) from None
 
 
-def _share_round(round_id) -> Round:
-    """The round, locked FOR SHARE: votes go in side by side, a close waits for them all.
-
-    A close takes FOR UPDATE, so it tallies only once every vote holding the share lock has
-    committed, and a vote arriving while the round closes waits, then finds it closed.
-    Django has no FOR SHARE; on SQLite one writer at a time holds the database anyway.
-    """
-    table = connection.ops.quote_name(Round._meta.db_table)
-    sql = f"SELECT * FROM {table} WHERE id = %s"  # noqa: S608 (a model's table name)
-    if connection.features.has_select_for_update:
-        sql += " FOR SHARE"
-    try:
-        found = list(Round.objects.raw(sql, [int(round_id)]))
-    except (ValueError, TypeError):
-        found = []
-    if not found:
-        raise InvalidInput(_("This voting round does not exist."))
-    return found[0]
-
-
+@refusing_bad_values
 def cast_vote(*, user, round_id, choice, comment="", conditions="", conflict="") -> Vote:
-    """A member votes; a second vote is a visible correction; the last vote closes the round."""
+    """A member votes; a changed vote is a visible correction; the last vote closes the round.
+
+    The vote and, when it is the last, the round's close (tally, minutes, the dossier's
+    transition) are one transaction: a crash never leaves a fully voted round open. The same
+    vote sent again (a double click, a retried form) is the vote already recorded, not a
+    correction.
+    """
     texts = {
         "comment": clean_text(comment),
         "conditions": clean_text(conditions),
@@ -147,10 +142,13 @@ def cast_vote(*, user, round_id, choice, comment="", conditions="", conflict="")
     }
     if choice not in VoteChoice.values:
         raise InvalidInput(_("Choose how you vote."))
+    for text in texts.values():
+        check_length(text)
     if choice in _REQUIRED_TEXT:
         field, message = _REQUIRED_TEXT[choice]
         if not texts[field]:
             raise InvalidInput(message, field=field)
+    round_id = _round_pk(round_id)
     # Seats do not change once a round is open: checked before taking the lock, kept short.
     voter_ids = list(
         RoundSeat.objects.filter(round_id=round_id)
@@ -160,26 +158,26 @@ def cast_vote(*, user, round_id, choice, comment="", conditions="", conflict="")
     )
     if user.pk not in voter_ids:
         raise NotPermitted(_("Only the members of this round's council can vote."))
-    for attempt in range(3):
-        try:
-            vote = _record_vote(user=user, round_id=round_id, choice=choice, texts=texts)
-            break
-        except IntegrityError:
-            # The same member's other click committed first (the constraints allow one
-            # current vote per member): vote again, now as the correction of that one.
-            if attempt == 2:
-                raise
-    # Counted after commit, so of votes committing at once the last sees them all. Closing
-    # twice is harmless: close_round tallies once, under the round's FOR UPDATE lock.
-    current = Vote.objects.filter(round_id=round_id).values("member_id").distinct().count()
-    if current >= len(voter_ids):
-        close_round(round_id=round_id)
-    return vote
+    return _record_vote(
+        user=user, round_id=round_id, choice=choice, texts=texts, voters=len(voter_ids)
+    )
+
+
+def _round_pk(round_id) -> int:
+    try:
+        round_id = int(round_id)
+    except (TypeError, ValueError, OverflowError):
+        raise InvalidInput(_("This voting round does not exist.")) from None
+    if not 0 < round_id < 2**63:
+        raise InvalidInput(_("This voting round does not exist."))
+    return round_id
 
 
 @transaction.atomic
-def _record_vote(*, user, round_id, choice, texts) -> Vote:
-    round_ = _share_round(round_id)
+def _record_vote(*, user, round_id, choice, texts, voters) -> Vote:
+    # FOR UPDATE: the votes of one round go in one at a time (a council is a handful of
+    # people), so the vote that completes the round sees every other one and closes it here.
+    round_ = _lock_round(round_id)
     if not round_.is_open:
         raise VoteClosed(_("This voting round is closed."))
     if round_.due_on < timezone.localdate():
@@ -187,6 +185,8 @@ def _record_vote(*, user, round_id, choice, texts) -> Vote:
     previous = (
         Vote.objects.filter(round=round_, member=user, correction__isnull=True).order_by().first()
     )
+    if previous is not None and _same_vote(previous, choice, texts):
+        return previous
     vote = Vote.objects.create(
         round=round_, member=user, choice=choice, supersedes=previous, **texts
     )
@@ -197,7 +197,14 @@ def _record_vote(*, user, round_id, choice, texts) -> Vote:
         # The comment stays in the details: the history shows who voted, not how or why.
         details=_vote_details(round_, choice, texts, previous),
     )
+    current = Vote.objects.filter(round=round_).values("member_id").distinct().count()
+    if current >= voters:
+        _close_locked_round(round_, user=None)
     return vote
+
+
+def _same_vote(vote: Vote, choice, texts) -> bool:
+    return vote.choice == choice and all(getattr(vote, k) == v for k, v in texts.items())
 
 
 def _vote_details(round_, choice, texts, previous) -> dict:
@@ -214,6 +221,7 @@ def _vote_details(round_, choice, texts, previous) -> dict:
     }
 
 
+@refusing_bad_values
 def close_round(*, round_id, user=None) -> Round:
     """Tally the round and take the dossier on. Idempotent: a closed round stays as it was.
 

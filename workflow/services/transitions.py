@@ -11,7 +11,7 @@ from django_fsm import (
     has_transition_perm,
 )
 
-from documents.text import clean_text
+from documents.text import check_length, clean_text
 
 from .. import actions, flows, paperwork, permissions
 from ..actions import ACTIONS
@@ -20,6 +20,7 @@ from ..models import Dossier, KindPolicy, PublicHoliday, Round, RoundResult
 from ..policies import add_working_days
 from ..signals import dossier_changed, dossier_transitioned
 from .audit import record_audit
+from .values import object_id, refusing_bad_values
 
 
 def in_working_days(days: int):
@@ -49,6 +50,7 @@ _TRANSITION_FIELDS = [
 ]
 
 
+@refusing_bad_values
 def transition_dossier(
     *, dossier_id, action: str, user=None, comment: str = "", details=None, checked=None
 ):
@@ -60,10 +62,11 @@ def transition_dossier(
     The row is locked and re-read first, so of two people clicking at once one succeeds and
     the other is told the dossier has moved on; nothing is half-written either way.
     """
-    spec = ACTIONS.get(action)
+    spec = ACTIONS.get(action) if isinstance(action, str) else None
     if spec is None:
         raise TransitionRefused(_("Unknown action."))
-    comment = clean_text(comment)
+    dossier_id = object_id(dossier_id, _("This dossier does not exist."))
+    comment = check_length(clean_text(comment))
     if spec.needs_comment and not comment:
         raise InvalidInput(_("Please write %(what)s.") % {"what": str(spec.comment_label).lower()})
     try:

@@ -9,7 +9,7 @@ from documents.extraction import extract_document
 from documents.intake import check_docx
 from documents.models import DocumentVersion
 from search import services as search_services
-from search.backends.database import DatabaseBackend
+from search.backends import database_backend
 from tests.factories import make_agency, make_dossier, make_user
 
 from . import word_variants
@@ -90,7 +90,7 @@ def test_words_of_a_footnote_are_found_by_search_and_shown_to_the_reader(client,
     version = services.upload_document(
         user=drafter, dossier=dossier, doc_type="main", uploaded_file=upload(data)
     )
-    DatabaseBackend().replace_dossier(dossier.pk, search_services.entries_for(dossier))
+    database_backend().replace_dossier(dossier.pk, search_services.entries_for(dossier))
     client.force_login(drafter)
     found = client.get("/search/api/", {"q": "thu dien tu noi bo"}).json()
     assert [hit["dossier"]["id"] for hit in found["hits"]] == [dossier.pk]

@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "django_fsm",
     "viewflow",
     "viewflow.workflow",
+    "ninja",  # its bundled Swagger UI files, served locally (config.api)
+    "config.api",
 ]
 
 MIDDLEWARE = [
@@ -168,3 +170,11 @@ LOGGING = {
 
 # The body that issues approval decisions: the suffix of `Số 12-QĐ/VPTW`.
 DECISION_ISSUING_BODY = os.environ.get("DECISION_ISSUING_BODY", "VPTW")
+
+# --- JSON API (config.api): tokens and webhooks ---
+# Webhook deliveries: per-request timeout, attempts before a delivery is marked failed, and the
+# first retry's delay (doubling after each failure).
+API_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("API_WEBHOOK_TIMEOUT_SECONDS", "10"))
+API_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("API_WEBHOOK_MAX_ATTEMPTS", "8"))
+API_WEBHOOK_BACKOFF_SECONDS = int(os.environ.get("API_WEBHOOK_BACKOFF_SECONDS", "30"))
+WORKER_JOBS = {**globals().get("WORKER_JOBS", {}), "config.api.jobs.run_webhook_deliveries": 5}

@@ -1,0 +1,225 @@
+"""What the API accepts and answers: pydantic schemas (they are the OpenAPI schema too).
+
+Input refuses unknown fields, control characters and oversized text, so a bad request is a 400
+naming the field, never a 500.
+"""
+
+import datetime
+from typing import Annotated
+
+from ninja import Schema
+from pydantic import AfterValidator, ConfigDict, Field
+
+MAX_ID = 2**53  # larger ids cannot exist; refusing them keeps the database from overflowing
+_ALLOWED_CONTROLS = {"\n", "\r", "\t"}
+
+
+def _no_control_characters(value: str) -> str:
+    if any(
+        (ord(ch) < 32 and ch not in _ALLOWED_CONTROLS) or 0x7F <= ord(ch) < 0xA0 for ch in value
+    ):
+        raise ValueError("control characters are not allowed")
+    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in value):
+        raise ValueError("unpaired surrogates are not allowed")
+    return value
+
+
+def text(max_length: int, min_length: int = 0):
+    return Annotated[
+        str,
+        Field(max_length=max_length, min_length=min_length),
+        AfterValidator(_no_control_characters),
+    ]
+
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+class Input(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Error(Schema):
+    detail: str
+    errors: list[dict] = []
+
+
+# --- dossiers ---
+
+
+class AgencyOut(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class DossierOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    agency: AgencyOut
+    program: str
+    title: str
+    stage: str
+    stage_label: str
+    stage_due_on: datetime.date | None
+    decision_number: str
+    decision_date: datetime.date | None
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+
+
+class DossierPage(Schema):
+    count: int
+    page: int
+    pages: int
+    page_size: int
+    results: list[DossierOut]
+
+
+class ActionOut(Schema):
+    name: str
+    label: str
+    needs_comment: bool
+
+
+class DossierDetail(DossierOut):
+    summary: str
+    round_number: int
+    actions: list[ActionOut]
+    may_edit: bool
+    may_upload: bool
+    may_open_round: bool
+    may_appraise: bool
+    open_round: int | None
+
+
+class DossierCreate(Input):
+    kind: str = Field(max_length=30)
+    program: text(200, 1)
+    title: text(500, 1)
+    summary: text(20000) = ""
+
+
+class DossierEdit(Input):
+    program: text(200, 1) | None = None
+    title: text(500, 1) | None = None
+    summary: text(20000) | None = None
+
+
+class ActionIn(Input):
+    comment: text(5000) = ""
+
+
+class AuditOut(Schema):
+    id: int
+    action: str
+    actor: str | None
+    from_state: str
+    to_state: str
+    comment: str
+    details: dict
+    created_at: datetime.datetime
+
+
+# --- rounds and appraisal ---
+
+
+class RoundOpen(Input):
+    chair_id: Id
+    member_ids: list[Id] = Field(max_length=200)
+    due_on: datetime.date | None = None
+
+
+class VoteIn(Input):
+    choice: str = Field(max_length=30)
+    comment: text(5000) = ""
+    conditions: text(5000) = ""
+    conflict: text(5000) = ""
+
+
+class SeatOut(Schema):
+    user_id: int
+    name: str
+    role: str
+
+
+class VoteOut(Schema):
+    id: int
+    member_id: int
+    member: str
+    choice: str
+    comment: str
+    conditions: str
+    conflict: str
+    cast_at: datetime.datetime
+    supersedes: int | None
+
+
+class RoundOut(Schema):
+    id: int
+    number: int
+    stage: str
+    due_on: datetime.date
+    opened_at: datetime.datetime
+    closed_at: datetime.datetime | None
+    result: str
+    outcome: dict
+    seats: list[SeatOut]
+    votes: list[VoteOut]
+
+
+class AppraisalIn(Input):
+    legal_basis: text(20000, 1)
+    necessity: text(20000, 1)
+    technical_solution: text(20000, 1)
+    information_security: text(20000, 1)
+    budget: text(20000, 1)
+    schedule: text(20000, 1)
+    recommendation: str = Field(max_length=20)
+
+
+class AppraisalOut(Schema):
+    id: int
+    recommendation: str
+    created_at: datetime.datetime
+
+
+# --- documents ---
+
+
+class VersionOut(Schema):
+    id: int
+    number: int
+    size: int
+    sha256: str
+    original_filename: str
+    frozen: bool
+    created_at: datetime.datetime
+
+
+class DocumentOut(Schema):
+    id: int
+    doc_type: str
+    title: str
+    versions: list[VersionOut]
+
+
+class VersionText(Schema):
+    id: int
+    document_id: int
+    number: int
+    text: str
+
+
+# --- tokens ---
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime.datetime
+    expires_at: datetime.datetime
+    last_used_at: datetime.datetime | None
+    revoked_at: datetime.datetime | None

@@ -6,14 +6,24 @@ methods. Neither: 401, as JSON (ninja's AuthenticationError).
 
 from django.conf import settings
 from django.middleware.csrf import CsrfViewMiddleware
+from django.utils import translation
 from ninja.errors import AuthenticationError, HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from .tokens import user_for_token
 
 
+def use_callers_language(request) -> None:
+    """Answer in the caller's language: Accept-Language (or the language cookie), else the
+    default. The site's LocaleMiddleware reads only the URL prefix, which the API has not."""
+    language = translation.get_language_from_request(request, check_path=False)
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
+
+
 class TokenAuth(HttpBearer):
     def __call__(self, request):
+        use_callers_language(request)
         header = request.headers.get(self.header)
         if not header:
             return None
@@ -42,6 +52,7 @@ class SessionAuth(APIKeyCookie):
     param_name = settings.SESSION_COOKIE_NAME
 
     def _get_key(self, request):
+        use_callers_language(request)
         if not request.user.is_authenticated:
             return None
         if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE"):

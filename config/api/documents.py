@@ -4,7 +4,7 @@ refusals as the page, by documents.services), download and extracted text."""
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
-from ninja import File, Form, Path, Router, Schema, UploadedFile
+from ninja import File, Form, Path, Router, Schema, Status, UploadedFile
 
 from documents import selectors, services
 from documents.errors import NotPermitted
@@ -75,7 +75,7 @@ def upload(
         title=data.title,
         document_id=data.document_id if data.doc_type == DocumentType.ANNEX else None,
     )
-    return 201, _document_out(version.document)
+    return Status(201, _document_out(version.document))
 
 
 @router.get("versions/{version_id}", response={200: VersionOut, **ERRORS},

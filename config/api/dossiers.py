@@ -6,7 +6,7 @@ import math
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema, Status
 
 from workflow import selectors, services
 from workflow.actions import ACTIONS
@@ -130,7 +130,8 @@ def create_dossier(request, payload: DossierCreate):
     if not selectors.may_create_dossier(request.auth):
         raise NotPermitted(_("Only a drafter of an agency can create a dossier."))
     dossier = services.create_dossier(user=request.auth, **payload.dict())
-    return 201, dossier_detail(request.auth, selectors.dossier_for(request.auth, dossier.pk))
+    detail = dossier_detail(request.auth, selectors.dossier_for(request.auth, dossier.pk))
+    return Status(201, detail)
 
 
 @router.patch("/{dossier_id}", response={200: DossierDetail, **ERRORS}, summary="Edit a dossier")

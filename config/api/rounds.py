@@ -2,7 +2,7 @@
 through workflow.services (they check who may do what) after workflow.selectors' 404."""
 
 from django.http import Http404
-from ninja import Path, Router
+from ninja import Path, Router, Status
 
 from workflow import selectors, services
 from workflow.people import display_name
@@ -72,7 +72,7 @@ def open_round(request, payload: RoundOpen, dossier_id: int = DossierId):
         member_ids=payload.member_ids,
         due_on=payload.due_on,
     )
-    return 201, _round_out(_round_of(request.auth, dossier_id, round_.pk))
+    return Status(201, _round_out(_round_of(request.auth, dossier_id, round_.pk)))
 
 
 @router.post("/{dossier_id}/rounds/{round_id}/votes", response={201: VoteOut, **ERRORS},
@@ -80,7 +80,7 @@ def open_round(request, payload: RoundOpen, dossier_id: int = DossierId):
 def vote(request, payload: VoteIn, dossier_id: int = DossierId, round_id: int = RoundId):
     _round_of(request.auth, dossier_id, round_id)
     cast = services.cast_vote(user=request.auth, round_id=round_id, **payload.dict())
-    return 201, _vote_out(cast)
+    return Status(201, _vote_out(cast))
 
 
 @router.post("/{dossier_id}/rounds/{round_id}/close", response={200: RoundOut, **ERRORS},
@@ -98,8 +98,9 @@ def appraise(request, payload: AppraisalIn, dossier_id: int = DossierId):
     appraisal = services.record_appraisal(
         user=request.auth, dossier_id=dossier.pk, **payload.dict()
     )
-    return 201, {
+    out = {
         "id": appraisal.pk,
         "recommendation": appraisal.recommendation,
         "created_at": appraisal.created_at,
     }
+    return Status(201, out)

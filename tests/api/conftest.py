@@ -77,5 +77,7 @@ def world(db):
         "administrator": make_user("administrator", is_superuser=True, is_staff=True),
         "no_role": make_user(None, agency),
     }
-    tokens = {role: create_token(user=user, name="test", days=30)[1] for role, user in users.items()}
+    tokens = {
+        role: create_token(user=user, name="test", days=30)[1] for role, user in users.items()
+    }
     return World(agency=agency, other_agency=other, users=users, tokens=tokens)

@@ -7,12 +7,26 @@ from .models import ApiToken, DeliveryStatus, WebhookDelivery, WebhookEndpoint
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["name", "user", "prefix", "created_at", "expires_at", "last_used_at",
-                    "revoked_at"]
+    list_display = [
+        "name",
+        "user",
+        "prefix",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    ]
     list_filter = ["revoked_at"]
     search_fields = ["name", "user__username", "prefix"]
-    readonly_fields = ["user", "name", "prefix", "created_at", "expires_at", "last_used_at",
-                       "revoked_at"]
+    readonly_fields = [
+        "user",
+        "name",
+        "prefix",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    ]
     exclude = ["digest"]
     actions = ["revoke"]
 
@@ -33,8 +47,15 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
 
 @admin.register(WebhookDelivery)
 class WebhookDeliveryAdmin(admin.ModelAdmin):
-    list_display = ["event", "endpoint", "status", "attempts", "response_status",
-                    "next_attempt_at", "created_at"]
+    list_display = [
+        "event",
+        "endpoint",
+        "status",
+        "attempts",
+        "response_status",
+        "next_attempt_at",
+        "created_at",
+    ]
     list_filter = ["status", "event"]
     readonly_fields = [f.name for f in WebhookDelivery._meta.fields]
     actions = ["retry"]

@@ -1,6 +1,8 @@
 """/api/v1/dossiers/{id}/documents and /versions/{id}: list, upload (the same intake checks and
 refusals as the page, by documents.services), download and extracted text."""
 
+from typing import Literal
+
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
@@ -19,7 +21,7 @@ VersionId = Path(..., ge=1, le=MAX_ID)
 
 
 class UploadIn(Schema):
-    doc_type: DocumentType
+    doc_type: Literal["main", "annex"]  # documents.models.UPLOADED_TYPES
     title: text(300) = ""
     document_id: Id | None = None
 
@@ -51,18 +53,22 @@ def _document_out(document) -> dict:
     }
 
 
-@router.get("dossiers/{dossier_id}/documents", response={200: list[DocumentOut], **ERRORS},
-            summary="The dossier's documents and their versions")
+@router.get(
+    "dossiers/{dossier_id}/documents",
+    response={200: list[DocumentOut], **ERRORS},
+    summary="The dossier's documents and their versions",
+)
 def list_documents(request, dossier_id: int = DossierId):
     dossier = workflow_selectors.dossier_for(request.auth, dossier_id)
     return [_document_out(d) for d in selectors.documents_of(request.auth, dossier)]
 
 
-@router.post("dossiers/{dossier_id}/documents", response={201: DocumentOut, **ERRORS},
-             summary="Upload a .docx as the main document or an annex (multipart)")
-def upload(
-    request, data: Form[UploadIn], file: File[UploadedFile], dossier_id: int = DossierId
-):
+@router.post(
+    "dossiers/{dossier_id}/documents",
+    response={201: DocumentOut, **ERRORS},
+    summary="Upload a .docx as the main document or an annex (multipart)",
+)
+def upload(request, data: Form[UploadIn], file: File[UploadedFile], dossier_id: int = DossierId):
     user = request.auth
     dossier = workflow_selectors.dossier_for(user, dossier_id)
     if not workflow_selectors.may_upload_documents(user, dossier):
@@ -78,14 +84,18 @@ def upload(
     return Status(201, _document_out(version.document))
 
 
-@router.get("versions/{version_id}", response={200: VersionOut, **ERRORS},
-            summary="A document version")
+@router.get(
+    "versions/{version_id}", response={200: VersionOut, **ERRORS}, summary="A document version"
+)
 def get_version(request, version_id: int = VersionId):
     return _version_out(selectors.version_for(request.auth, version_id))
 
 
-@router.get("versions/{version_id}/text", response={200: VersionText, **ERRORS},
-            summary="The text extracted from a version")
+@router.get(
+    "versions/{version_id}/text",
+    response={200: VersionText, **ERRORS},
+    summary="The text extracted from a version",
+)
 def version_text(request, version_id: int = VersionId):
     version = selectors.version_for(request.auth, version_id)
     return {
@@ -96,11 +106,19 @@ def version_text(request, version_id: int = VersionId):
     }
 
 
-@router.get("versions/{version_id}/download", response={200: bytes, **ERRORS},
-            summary="Download a version (.docx)", openapi_extra={
-                "responses": {200: {"description": "The .docx file",
-                                    "content": {DOCX_TYPE: {"schema": {"type": "string",
-                                                                        "format": "binary"}}}}}})
+@router.get(
+    "versions/{version_id}/download",
+    response={200: bytes, **ERRORS},
+    summary="Download a version (.docx)",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The .docx file",
+                "content": {DOCX_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
 def download(request, version_id: int = VersionId):
     version = selectors.version_for(request.auth, version_id)
     try:

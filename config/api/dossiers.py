@@ -49,8 +49,11 @@ def dossier_out(dossier) -> dict:
         "id": dossier.pk,
         "kind": dossier.kind,
         "kind_label": str(dossier.get_kind_display()),
-        "agency": {"id": dossier.agency.pk, "code": dossier.agency.code,
-                   "name": dossier.agency.name},
+        "agency": {
+            "id": dossier.agency.pk,
+            "code": dossier.agency.code,
+            "name": dossier.agency.name,
+        },
         "program": dossier.program,
         "title": dossier.title,
         "stage": dossier.state,
@@ -84,9 +87,11 @@ def list_dossiers(request, filters: Query[DossierFilters]):
         dossiers = dossiers.filter(title__icontains=services.normalize_text(filters.text))
     field = filters.ordering.lstrip("-")
     descending = filters.ordering.startswith("-")
-    dossiers = dossiers.order_by(
-        filters.ordering, "-id" if descending else "id"
-    ) if field != "id" else dossiers.order_by(filters.ordering)
+    dossiers = (
+        dossiers.order_by(filters.ordering, "-id" if descending else "id")
+        if field != "id"
+        else dossiers.order_by(filters.ordering)
+    )
     count = dossiers.count()
     start = (filters.page - 1) * filters.page_size
     page = list(dossiers[start : start + filters.page_size]) if start < count else []
@@ -151,8 +156,9 @@ def edit_dossier(request, payload: DossierEdit, dossier_id: int = DossierId):
     response={200: DossierDetail, **ERRORS},
     summary="Take an action (a transition) on a dossier",
 )
-def take_action(request, payload: ActionIn, dossier_id: int = DossierId,
-                action: str = Path(..., max_length=40)):
+def take_action(
+    request, payload: ActionIn, dossier_id: int = DossierId, action: str = Path(..., max_length=40)
+):
     user = request.auth
     dossier = selectors.dossier_for(user, dossier_id)
     if action not in ACTIONS:

@@ -90,8 +90,14 @@ def _deliver(delivery) -> None:
             delivery.next_attempt_at = now + backoff(delivery.attempts)
     delivery.save(
         update_fields=[
-            "attempts", "response_status", "response_body", "locked_until", "status",
-            "delivered_at", "last_error", "next_attempt_at",
+            "attempts",
+            "response_status",
+            "response_body",
+            "locked_until",
+            "status",
+            "delivered_at",
+            "last_error",
+            "next_attempt_at",
         ]
     )
 

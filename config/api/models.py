@@ -48,7 +48,7 @@ class WebhookEndpoint(models.Model):
         _("secret"), max_length=200, help_text=_("Signs every delivery (HMAC-SHA256).")
     )
     events = models.JSONField(
-        _("events"), default=list, help_text=_("Event names, e.g. [\"dossier.transitioned\"].")
+        _("events"), default=list, help_text=_('Event names, e.g. ["dossier.transitioned"].')
     )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)

@@ -54,15 +54,21 @@ def _round_of(user, dossier_id, round_id):
     raise Http404
 
 
-@router.get("/{dossier_id}/rounds", response={200: list[RoundOut], **ERRORS},
-            summary="The dossier's review rounds, seats and votes")
+@router.get(
+    "/{dossier_id}/rounds",
+    response={200: list[RoundOut], **ERRORS},
+    summary="The dossier's review rounds, seats and votes",
+)
 def list_rounds(request, dossier_id: int = DossierId):
     dossier = selectors.dossier_for(request.auth, dossier_id)
     return [_round_out(r) for r in selectors.rounds_of(dossier)]
 
 
-@router.post("/{dossier_id}/rounds", response={201: RoundOut, **ERRORS},
-             summary="Open a review round (council secretary)")
+@router.post(
+    "/{dossier_id}/rounds",
+    response={201: RoundOut, **ERRORS},
+    summary="Open a review round (council secretary)",
+)
 def open_round(request, payload: RoundOpen, dossier_id: int = DossierId):
     dossier = selectors.dossier_for(request.auth, dossier_id)
     round_ = services.open_round(
@@ -75,24 +81,33 @@ def open_round(request, payload: RoundOpen, dossier_id: int = DossierId):
     return Status(201, _round_out(_round_of(request.auth, dossier_id, round_.pk)))
 
 
-@router.post("/{dossier_id}/rounds/{round_id}/votes", response={201: VoteOut, **ERRORS},
-             summary="Vote in a round; a second vote is a correction")
+@router.post(
+    "/{dossier_id}/rounds/{round_id}/votes",
+    response={201: VoteOut, **ERRORS},
+    summary="Vote in a round; a second vote is a correction",
+)
 def vote(request, payload: VoteIn, dossier_id: int = DossierId, round_id: int = RoundId):
     _round_of(request.auth, dossier_id, round_id)
     cast = services.cast_vote(user=request.auth, round_id=round_id, **payload.dict())
     return Status(201, _vote_out(cast))
 
 
-@router.post("/{dossier_id}/rounds/{round_id}/close", response={200: RoundOut, **ERRORS},
-             summary="Close and tally a round early (council secretary)")
+@router.post(
+    "/{dossier_id}/rounds/{round_id}/close",
+    response={200: RoundOut, **ERRORS},
+    summary="Close and tally a round early (council secretary)",
+)
 def close_round(request, dossier_id: int = DossierId, round_id: int = RoundId):
     _round_of(request.auth, dossier_id, round_id)
     services.close_round(user=request.auth, round_id=round_id)
     return _round_out(_round_of(request.auth, dossier_id, round_id))
 
 
-@router.post("/{dossier_id}/appraisal", response={201: AppraisalOut, **ERRORS},
-             summary="Record the appraisal (appraiser)")
+@router.post(
+    "/{dossier_id}/appraisal",
+    response={201: AppraisalOut, **ERRORS},
+    summary="Record the appraisal (appraiser)",
+)
 def appraise(request, payload: AppraisalIn, dossier_id: int = DossierId):
     dossier = selectors.dossier_for(request.auth, dossier_id)
     appraisal = services.record_appraisal(

@@ -15,7 +15,7 @@ router = Router(tags=["search"])
 
 
 class SearchQuery(Schema):
-    q: str = Field("", max_length=500, description="Words, \"phrases\", -excluded, OR")
+    q: str = Field("", max_length=500, description='Words, "phrases", -excluded, OR')
     agency: list[int] = []
     kind: list[str] = []
     stage: list[str] = []
@@ -70,8 +70,9 @@ class SearchResult(Schema):
     facets: dict[str, list[Facet]]
 
 
-@router.get("", response={200: SearchResult, 503: Error, **ERRORS},
-            summary="Search dossiers and documents")
+@router.get(
+    "", response={200: SearchResult, 503: Error, **ERRORS}, summary="Search dossiers and documents"
+)
 def search(request, query: Query[SearchQuery]):
     # Validated above for the schema; the search form reads the same parameters itself.
     return search_views.search_api(request)

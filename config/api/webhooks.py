@@ -55,8 +55,12 @@ def on_transition(sender, dossier, action, from_state, to_state, actor=None, **k
     record_event(
         WebhookEvent.DOSSIER_TRANSITIONED,
         {
-            "dossier": {"id": dossier.pk, "title": dossier.title, "kind": dossier.kind,
-                        "agency_id": dossier.agency_id},
+            "dossier": {
+                "id": dossier.pk,
+                "title": dossier.title,
+                "kind": dossier.kind,
+                "agency_id": dossier.agency_id,
+            },
             "action": action,
             "from_stage": from_state,
             "to_stage": to_state,
@@ -71,8 +75,11 @@ def on_document(sender, version, **kwargs):
         WebhookEvent.DOCUMENT_STORED,
         {
             "dossier_id": version.document.dossier_id,
-            "document": {"id": version.document_id, "type": version.document.doc_type,
-                         "title": version.document.title},
+            "document": {
+                "id": version.document_id,
+                "type": version.document.doc_type,
+                "title": version.document.title,
+            },
             "version": {"id": version.pk, "number": version.number, "sha256": version.sha256},
         },
     )

@@ -76,6 +76,7 @@ def world(db):
         "clerk": make_user("clerk"),
         "administrator": make_user("administrator", is_superuser=True, is_staff=True),
         "no_role": make_user(None, agency),
+        "second_member": make_user("council_member"),  # for rounds of more than the chair
     }
     tokens = {
         role: create_token(user=user, name="test", days=30)[1] for role, user in users.items()

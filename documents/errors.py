@@ -1,8 +1,15 @@
-"""The documents app's errors, each carrying a message fit to show the user."""
+"""The project's one error base and the errors of the documents app.
+
+documents is the lowest layer, so workflow's errors (workflow/errors.py) and the other apps'
+build on `DomainError` here. A view catches `DomainError` and shows `message`.
+"""
 
 
-class DocumentError(Exception):
-    """Base: `message` is translated when read, so it follows the language of whoever sees it."""
+class DomainError(Exception):
+    """Base: `message` is translated when read, so it follows the language of whoever sees it.
+
+    Pass a lazy or already-translated message, and `params` to fill its placeholders.
+    """
 
     def __init__(self, message, params=None):
         self._message = message
@@ -18,13 +25,21 @@ class DocumentError(Exception):
         return self.message
 
 
+class NotPermitted(DomainError):
+    """The user may not do this (the permission decision comes from workflow.permissions)."""
+
+
+class InvalidInput(DomainError):
+    """What the user sent cannot be used; nothing was written."""
+
+
+class DocumentError(DomainError):
+    """An error of a dossier's documents."""
+
+
 class DocumentRejected(DocumentError):
     """An upload that is not a safe, real Word 2007+ document; nothing was stored."""
 
 
 class DocumentLocked(DocumentError):
     """The dossier is past the stage where its documents may change."""
-
-
-class NotPermitted(DocumentError):
-    """The user may not change this dossier's documents."""

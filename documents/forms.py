@@ -2,8 +2,19 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import DocumentType
+from .text import clean_text
 
 NEW_ANNEX = ""
+
+
+class FreeTextField(forms.CharField):
+    """A text field whose value is cleaned as all free text is (documents.text.clean_text):
+    NFC, control characters mapped, stripped; length is checked on the cleaned text."""
+
+    def to_python(self, value):
+        if value not in self.empty_values:
+            value = clean_text(value)
+        return super().to_python(value)
 
 
 class UploadForm(forms.Form):
@@ -12,7 +23,7 @@ class UploadForm(forms.Form):
         choices=[(DocumentType.MAIN, DocumentType.MAIN.label), (DocumentType.ANNEX, _("Annex"))],
     )
     annex = forms.ChoiceField(label=_("Which annex"), required=False)
-    title = forms.CharField(
+    title = FreeTextField(
         label=_("Title"),
         max_length=300,
         required=False,

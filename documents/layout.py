@@ -19,6 +19,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from .text import xml_safe
+
 FONT = "Times New Roman"
 SIZE = Pt(14)
 SMALL = Pt(12)
@@ -70,9 +72,9 @@ def new_document(*, title: str, author: str, date: datetime.date):
     props = document.core_properties
     moment = datetime.datetime.combine(date, datetime.time(0, 0))
     props.created = props.modified = props.last_printed = moment
-    props.author = author
-    props.last_modified_by = author
-    props.title = title
+    props.author = xml_safe(author)
+    props.last_modified_by = xml_safe(author)
+    props.title = xml_safe(title)
     props.subject = ""
     props.comments = ""
     props.keywords = ""
@@ -134,7 +136,7 @@ def line(
     if indent:
         fmt.first_line_indent = Mm(10)
     if text:
-        run = paragraph.add_run(text)
+        run = paragraph.add_run(xml_safe(text))
         run.bold = bold or None
         run.italic = italic or None
         run.underline = underline or None
@@ -145,7 +147,7 @@ def line(
 def _first_paragraph(cell, text, **style):
     # A new cell already holds one empty paragraph: use it, so the cell starts with the text.
     paragraph = cell.paragraphs[0]
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(xml_safe(text))
     run.bold = style.get("bold") or None
     run.italic = style.get("italic") or None
     run.underline = style.get("underline") or None

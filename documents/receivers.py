@@ -3,10 +3,9 @@
 from django.dispatch import receiver
 
 from workflow.signals import dossier_transitioned
+from workflow.states import FREEZING_STAGES
 
 from .services import freeze_versions
-
-FREEZING_STAGES = frozenset({"submitted", "approved", "rejected", "archived", "withdrawn"})
 
 
 @receiver(dossier_transitioned, dispatch_uid="documents.freeze_on_transition")

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from workflow import selectors as workflow_selectors
+from workflow.states import EDITABLE_STAGES, SEALED_STAGES
 
 from .errors import DocumentLocked, DocumentRejected, NotPermitted
 from .extraction import Extracted, extract_document
@@ -17,9 +18,8 @@ from .generation import KIND_LABELS, DecisionData, Letterhead, Signer, render_de
 from .intake import check_docx, human_size, limits_from_settings
 from .models import GENERATED_TYPES, UPLOADED_TYPES, Document, DocumentType, DocumentVersion
 from .signals import document_changed
+from .text import clean_text
 
-# After these stages nothing of the dossier changes but the issuing of its decision.
-SEALED_STAGES = frozenset({"approved", "rejected", "archived", "withdrawn"})
 READ_CHUNK = 1024 * 1024
 
 
@@ -126,7 +126,7 @@ def upload_document(
     )
     extracted = extract_document(data, max_part_bytes=limits.max_unpacked_bytes)
     filename = clean_filename(getattr(uploaded_file, "name", ""))
-    title = unicodedata.normalize("NFC", (title or "").strip())
+    title = clean_text(title)
     try:
         with _FilesFollowTransaction() as written:
             dossier = workflow_selectors.lock_dossier(dossier.pk)
@@ -149,7 +149,7 @@ def upload_document(
 
 
 def _upload_refusal(user, dossier):
-    if dossier.state in ("draft", "revision_requested"):
+    if dossier.state in EDITABLE_STAGES:
         return NotPermitted(_("Only a drafter of the dossier's agency can upload its documents."))
     return DocumentLocked(
         _(

@@ -9,7 +9,7 @@ from workflow import selectors as workflow_selectors
 
 from . import selectors, services
 from .comparison import compare
-from .errors import DocumentError
+from .errors import DomainError
 from .extraction import Extracted
 from .forms import UploadForm
 from .models import DocumentType
@@ -38,7 +38,7 @@ def dossier_documents(request, dossier_pk):
                     if form.cleaned_data["doc_type"] == DocumentType.ANNEX
                     else None,
                 )
-            except DocumentError as error:
+            except DomainError as error:
                 form.add_error("file", error.message)
             else:
                 messages.success(

@@ -1,23 +1,25 @@
-"""Domain errors: each carries a message fit to show the user as it is."""
+"""The workflow's domain errors, on the project's one error base (documents.errors.DomainError):
+each carries a translated message fit to show the user as it is."""
+
+from documents.errors import DomainError, InvalidInput, NotPermitted
+
+__all__ = [
+    "DomainError",
+    "InvalidInput",
+    "NotPermitted",
+    "TransitionRefused",
+    "VoteClosed",
+    "WorkflowError",
+]
 
 
-class WorkflowError(Exception):
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+class WorkflowError(DomainError):
+    """A step of the process that cannot be taken."""
 
 
 class TransitionRefused(WorkflowError):
-    pass
-
-
-class NotPermitted(WorkflowError):
-    pass
-
-
-class InvalidInput(WorkflowError):
-    pass
+    """Wrong stage, wrong person, or something missing for the transition."""
 
 
 class VoteClosed(WorkflowError):
-    pass
+    """The round is closed or past its deadline."""

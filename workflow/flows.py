@@ -18,9 +18,8 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.nodes import HandleActivation
 from viewflow.workflow.status import STATUS
 
-from . import roles
 from .models import Dossier, DossierProcess, RoundProcess
-from .states import Stage
+from .states import STAGE_ROLES, TO_ARCHIVE_STAGES, Stage
 
 
 class StageTaskActivation(HandleActivation):
@@ -38,14 +37,14 @@ class StageTaskActivation(HandleActivation):
 
 
 class StageTask(flow.Handle):
-    """Waits while the dossier is at `stage`; `role` says whose queue it sits in."""
+    """Waits while the dossier is at `stage`, in the queue of the role states.STAGE_ROLES names."""
 
     activation_class = StageTaskActivation
 
-    def __init__(self, stage, role, **kwargs):
+    def __init__(self, stage, **kwargs):
         super().__init__(**kwargs)
         self.stage = stage
-        self.role = role
+        self.role = STAGE_ROLES[stage]
 
 
 def _at(stage):
@@ -68,30 +67,26 @@ class DossierFlow(flow.Flow):
         .Case(this.revision, _at(Stage.REVISION_REQUESTED))
         .Case(this.appraisal, _at(Stage.APPRAISAL))
         .Case(this.approval, _at(Stage.AWAITING_APPROVAL))
-        .Case(this.archiving, lambda a: a.process.dossier.state in (Stage.APPROVED, Stage.REJECTED))
+        .Case(this.archiving, lambda a: a.process.dossier.state in TO_ARCHIVE_STAGES)
         .Default(this.end)  # archived or withdrawn
     )
 
-    drafting = StageTask(Stage.DRAFT, roles.DRAFTER, task_title=_("Draft and submit")).Next(
+    drafting = StageTask(Stage.DRAFT, task_title=_("Draft and submit")).Next(this.follow_stage)
+    completeness_check = StageTask(Stage.SUBMITTED, task_title=_("Check for completeness")).Next(
         this.follow_stage
     )
-    completeness_check = StageTask(
-        Stage.SUBMITTED, roles.SECRETARY, task_title=_("Check for completeness")
-    ).Next(this.follow_stage)
     # Completed when close_round takes pass_review or request_revision on the council's tally.
-    council_review = StageTask(
-        Stage.COUNCIL_REVIEW, roles.SECRETARY, task_title=_("Council review")
-    ).Next(this.follow_stage)
-    revision = StageTask(
-        Stage.REVISION_REQUESTED, roles.DRAFTER, task_title=_("Revise and resubmit")
-    ).Next(this.follow_stage)
-    appraisal = StageTask(Stage.APPRAISAL, roles.APPRAISER, task_title=_("Appraise")).Next(
+    council_review = StageTask(Stage.COUNCIL_REVIEW, task_title=_("Council review")).Next(
         this.follow_stage
     )
-    approval = StageTask(
-        Stage.AWAITING_APPROVAL, roles.APPROVER, task_title=_("Approve or reject")
-    ).Next(this.follow_stage)
-    archiving = StageTask(Stage.APPROVED, roles.CLERK, task_title=_("Archive the decision")).Next(
+    revision = StageTask(Stage.REVISION_REQUESTED, task_title=_("Revise and resubmit")).Next(
+        this.follow_stage
+    )
+    appraisal = StageTask(Stage.APPRAISAL, task_title=_("Appraise")).Next(this.follow_stage)
+    approval = StageTask(Stage.AWAITING_APPROVAL, task_title=_("Approve or reject")).Next(
+        this.follow_stage
+    )
+    archiving = StageTask(Stage.APPROVED, task_title=_("Archive the decision")).Next(
         this.follow_stage
     )
 

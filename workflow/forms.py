@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from documents.forms import FreeTextField
+
 from .models import Recommendation, VoteChoice
 from .people import display_name
 from .states import DossierKind
@@ -8,11 +10,11 @@ from .states import DossierKind
 
 class DossierForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=DossierKind.choices)
-    program = forms.CharField(
+    program = FreeTextField(
         label=_("Program"), max_length=200, initial="Chương trình 27 (2021–2025)"
     )
-    title = forms.CharField(label=_("Title"), max_length=500)
-    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea, required=False)
+    title = FreeTextField(label=_("Title"), max_length=500)
+    summary = FreeTextField(label=_("Summary"), widget=forms.Textarea, required=False)
 
 
 class DossierEditForm(DossierForm):
@@ -22,7 +24,7 @@ class DossierEditForm(DossierForm):
 
 
 class TransitionForm(forms.Form):
-    comment = forms.CharField(
+    comment = FreeTextField(
         label=_("Comment"), widget=forms.Textarea, required=False, max_length=5000
     )
 
@@ -48,15 +50,15 @@ class RoundForm(forms.Form):
 
 class VoteForm(forms.Form):
     choice = forms.ChoiceField(label=_("Your vote"), choices=VoteChoice.choices)
-    comment = forms.CharField(
+    comment = FreeTextField(
         label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-    conditions = forms.CharField(
+    conditions = FreeTextField(
         label=_("Conditions (approval with conditions) or reasons (rejection)"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
     )
-    conflict = forms.CharField(
+    conflict = FreeTextField(
         label=_("Conflict of interest (when recusing)"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
@@ -64,14 +66,14 @@ class VoteForm(forms.Form):
 
 
 class AppraisalForm(forms.Form):
-    legal_basis = forms.CharField(label=_("Legal basis"), widget=forms.Textarea(attrs={"rows": 2}))
-    necessity = forms.CharField(label=_("Necessity"), widget=forms.Textarea(attrs={"rows": 2}))
-    technical_solution = forms.CharField(
+    legal_basis = FreeTextField(label=_("Legal basis"), widget=forms.Textarea(attrs={"rows": 2}))
+    necessity = FreeTextField(label=_("Necessity"), widget=forms.Textarea(attrs={"rows": 2}))
+    technical_solution = FreeTextField(
         label=_("Technical solution"), widget=forms.Textarea(attrs={"rows": 2})
     )
-    information_security = forms.CharField(
+    information_security = FreeTextField(
         label=_("Information security"), widget=forms.Textarea(attrs={"rows": 2})
     )
-    budget = forms.CharField(label=_("Budget"), widget=forms.Textarea(attrs={"rows": 2}))
-    schedule = forms.CharField(label=_("Schedule"), widget=forms.Textarea(attrs={"rows": 2}))
+    budget = FreeTextField(label=_("Budget"), widget=forms.Textarea(attrs={"rows": 2}))
+    schedule = FreeTextField(label=_("Schedule"), widget=forms.Textarea(attrs={"rows": 2}))
     recommendation = forms.ChoiceField(label=_("Recommendation"), choices=Recommendation.choices)

@@ -21,7 +21,7 @@ from documents.generation import (
     render_revision_letter,
 )
 
-from .models import Round, Seat
+from .models import Round, Seat, VoteChoice
 from .people import display_name
 
 OFFICE_LEADER = "T/M VĂN PHÒNG TRUNG ƯƠNG ĐẢNG"
@@ -42,7 +42,7 @@ def _member_vote(seat, vote) -> MemberVote:
     return MemberVote(
         name=_name(seat.user),
         role=SEAT_LABELS[seat.role],
-        vote="recused" if vote.choice == "recuse" else vote.choice,
+        vote="recused" if vote.choice == VoteChoice.RECUSE else vote.choice,
         comment=" ".join(filter(None, (vote.comment, vote.conditions, vote.conflict))),
     )
 

@@ -1,12 +1,44 @@
-"""Who may take each transition: plain predicates of (dossier, user), used by the FSM guards."""
+"""Who may do what: the one place. Views, services, selectors, templates, documents (through
+workflow/paperwork.py and the documents views' callers) and search ask here.
 
-from .roles import APPRAISER, APPROVER, CLERK, DRAFTER, SECRETARY, has_role
-from .states import Stage
+Predicates of (dossier, user) are the django-fsm `permission=` callables named on the
+transitions (workflow/models/dossiers.py), so `has_transition_perm` and `can_proceed` answer
+with the same rule a button or a service checks.
+"""
+
+from django.apps import apps
+
+from . import actions
+from .roles import (
+    APPRAISER,
+    APPROVER,
+    CENTRAL_ROLES,
+    CLERK,
+    COUNCIL_MEMBER,
+    DRAFTER,
+    SECRETARY,
+    has_role,
+    roles_of,
+)
+from .states import EDITABLE_STAGES, Stage
 
 
 def agency_id_of(user) -> int | None:
     profile = getattr(user, "profile", None)
     return profile.agency_id if profile else None
+
+
+def visible_agency_ids(user) -> set[int] | None:
+    """The agencies whose dossiers the user may see; None means every agency."""
+    roles = roles_of(user)
+    if roles & CENTRAL_ROLES:
+        return None
+    if DRAFTER in roles and agency_id_of(user):
+        return {agency_id_of(user)}
+    return set()
+
+
+# --- the transitions' permissions (dossier, user) ---
 
 
 def is_agency_drafter(dossier, user) -> bool:
@@ -36,5 +68,90 @@ def may_request_revision(dossier, user) -> bool:
     return has_role(user, SECRETARY)
 
 
+# Who may take each transition; the transitions on Dossier name these same predicates.
+TRANSITION_PERMISSIONS = {
+    actions.SUBMIT: is_agency_drafter,
+    actions.WITHDRAW: is_agency_drafter,
+    actions.ACCEPT: is_secretary,
+    actions.RETURN_INCOMPLETE: is_secretary,
+    actions.PASS_REVIEW: is_secretary,
+    actions.REQUEST_REVISION: may_request_revision,
+    actions.COMPLETE_APPRAISAL: is_appraiser,
+    actions.APPROVE: is_approver,
+    actions.REJECT: is_approver,
+    actions.ARCHIVE: is_clerk,
+}
+
+
+def may_take(action: str, dossier, user) -> bool:
+    """Whether `user` may take transition `action`, whatever stage the dossier is at."""
+    return TRANSITION_PERMISSIONS[action](dossier, user)
+
+
 def has_required_content(dossier) -> bool:
+    """A transition condition, not a permission: what a dossier must hold to be submitted."""
     return bool(dossier.title.strip() and dossier.program.strip() and dossier.summary.strip())
+
+
+# --- dossiers and their documents ---
+
+
+def may_create_dossier(user) -> bool:
+    return has_role(user, DRAFTER) and bool(agency_id_of(user))
+
+
+def may_edit_dossier(user, dossier) -> bool:
+    return dossier.state in EDITABLE_STAGES and is_agency_drafter(dossier, user)
+
+
+def may_upload_documents(user, dossier) -> bool:
+    return may_edit_dossier(user, dossier)
+
+
+def sees_overdue(user) -> bool:
+    """The home page lists overdue dossiers to those who chase them."""
+    return bool(roles_of(user) & {SECRETARY, APPROVER})
+
+
+# --- council rounds ---
+
+
+def council_stages(kind: str) -> frozenset[str]:
+    """The stages a council votes on: council review, and appraisal when the policy says so."""
+    stages = {Stage.COUNCIL_REVIEW}
+    # Through the app registry: the models name these predicates on their transitions.
+    if apps.get_model("workflow", "KindPolicy").for_kind(kind).appraisal_by_council:
+        stages.add(Stage.APPRAISAL)
+    return frozenset(stages)
+
+
+def may_manage_rounds(user) -> bool:
+    """Opening and closing council rounds is the council secretary's."""
+    return has_role(user, SECRETARY)
+
+
+def may_sit_on_council(user) -> bool:
+    return has_role(user, COUNCIL_MEMBER)
+
+
+def may_open_round(user, dossier) -> bool:
+    return (
+        may_manage_rounds(user)
+        and dossier.state in council_stages(dossier.kind)
+        and not dossier.rounds.filter(closed_at=None).exists()
+    )
+
+
+def may_close_round(user, round_) -> bool:
+    return round_ is not None and round_.is_open and may_manage_rounds(user)
+
+
+# --- appraisal ---
+
+
+def may_record_appraisals(user) -> bool:
+    return has_role(user, APPRAISER)
+
+
+def may_appraise(user, dossier) -> bool:
+    return may_record_appraisals(user) and dossier.state == Stage.APPRAISAL

@@ -3,35 +3,38 @@
 from django.contrib.auth import get_user_model
 from django.db.models import F, Prefetch, QuerySet
 from django.http import Http404
-from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.fields import get_task_ref
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from .actions import is_button_action
 from .models import AuditEntry, Dossier, KindPolicy, Round, RoundSeat, Seat, Vote
 from .people import display_name
-from .permissions import agency_id_of, is_agency_drafter
-from .roles import (
-    APPRAISER,
-    CENTRAL_ROLES,
-    COUNCIL_MEMBER,
-    DRAFTER,
-    ROLE_LABELS,
-    SECRETARY,
-    has_role,
-    roles_of,
+from .permissions import (
+    council_stages,
+    may_appraise,
+    may_close_round,
+    may_create_dossier,
+    may_edit_dossier,
+    may_open_round,
+    may_upload_documents,
+    visible_agency_ids,
 )
-from .states import EDITABLE_STAGES, Stage
+from .roles import COUNCIL_MEMBER, DRAFTER, ROLE_LABELS, roles_of
+from .states import ROLE_QUEUES, TIMED_STAGES
 
-
-def visible_agency_ids(user) -> set[int] | None:
-    """The agencies whose dossiers the user may see; None means every agency."""
-    roles = roles_of(user)
-    if roles & CENTRAL_ROLES:
-        return None
-    if DRAFTER in roles and agency_id_of(user):
-        return {agency_id_of(user)}
-    return set()
+# Who may do what is workflow.permissions' to say; these names stay importable from here.
+__all__ = [
+    "council_stages",
+    "is_button_action",
+    "may_appraise",
+    "may_close_round",
+    "may_create_dossier",
+    "may_edit_dossier",
+    "may_open_round",
+    "may_upload_documents",
+    "visible_agency_ids",
+]
 
 
 def dossiers_visible_to(user) -> QuerySet[Dossier]:
@@ -60,27 +63,6 @@ def dossier_for(user, pk) -> Dossier:
         raise Http404 from None
 
 
-def may_create_dossier(user) -> bool:
-    return DRAFTER in roles_of(user) and bool(agency_id_of(user))
-
-
-def may_edit_dossier(user, dossier: Dossier) -> bool:
-    return dossier.state in EDITABLE_STAGES and is_agency_drafter(dossier, user)
-
-
-def may_upload_documents(user, dossier: Dossier) -> bool:
-    return may_edit_dossier(user, dossier)
-
-
-# A council round's tally or the recorded appraisal takes these transitions (with their minutes
-# or report), never a bare button.
-_DECIDED_ELSEWHERE = frozenset({"pass_review", "request_revision", "complete_appraisal"})
-
-
-def is_button_action(action: str) -> bool:
-    return action not in _DECIDED_ELSEWHERE
-
-
 def available_actions(user, dossier: Dossier) -> list[str]:
     """Names of the transitions this user may take with a button on this dossier now."""
     return [
@@ -96,59 +78,24 @@ def history_of(dossier: Dossier) -> QuerySet[AuditEntry]:
 
 def policy_for(kind: str) -> KindPolicy:
     """The administrator's policy for a kind, or the defaults when none was saved."""
-    return KindPolicy.objects.filter(kind=kind).first() or KindPolicy(kind=kind)
+    return KindPolicy.for_kind(kind)
 
 
 def overdue_dossiers(user, today) -> QuerySet[Dossier]:
-    return (
-        dossiers_visible_to(user)
-        .filter(stage_due_on__lt=today)
-        .exclude(
-            state__in=[Stage.DRAFT, Stage.APPROVED, Stage.REJECTED, Stage.ARCHIVED, Stage.WITHDRAWN]
-        )
-    )
-
-
-# What each role is waiting on, for its home page: (role, heading, stages).
-_ROLE_QUEUES = [
-    (
-        "drafter",
-        _("Drafts and dossiers returned for revision"),
-        [Stage.DRAFT, Stage.REVISION_REQUESTED],
-    ),
-    (
-        "drafter",
-        _("Your agency's dossiers under review"),
-        [Stage.SUBMITTED, Stage.COUNCIL_REVIEW, Stage.APPRAISAL, Stage.AWAITING_APPROVAL],
-    ),
-    ("secretary", _("Submitted dossiers to check for completeness"), [Stage.SUBMITTED]),
-    ("secretary", _("Dossiers in council review"), [Stage.COUNCIL_REVIEW]),
-    ("council_member", _("Dossiers in council review"), [Stage.COUNCIL_REVIEW]),
-    ("appraiser", _("Dossiers awaiting appraisal"), [Stage.APPRAISAL]),
-    ("approver", _("Dossiers awaiting your decision"), [Stage.AWAITING_APPROVAL]),
-    ("clerk", _("Decided dossiers to archive"), [Stage.APPROVED, Stage.REJECTED]),
-]
+    return dossiers_visible_to(user).filter(stage_due_on__lt=today, state__in=TIMED_STAGES)
 
 
 def home_sections(user) -> list[tuple[str, QuerySet[Dossier]]]:
     roles = roles_of(user)
     visible = dossiers_visible_to(user)
     sections, seen = [], set()
-    for role, heading, stages in _ROLE_QUEUES:
+    for role, heading, stages in ROLE_QUEUES:
         if role in roles and str(heading) not in seen:
             seen.add(str(heading))
             sections.append(
                 (heading, visible.filter(state__in=stages).order_by("stage_due_on", "id"))
             )
     return sections
-
-
-def council_stages(kind: str) -> frozenset[str]:
-    """The stages a council votes on: council review, and appraisal when the policy says so."""
-    stages = {Stage.COUNCIL_REVIEW}
-    if policy_for(kind).appraisal_by_council:
-        stages.add(Stage.APPRAISAL)
-    return frozenset(stages)
 
 
 # --- the process, rounds and inbox ---
@@ -208,18 +155,6 @@ def voting_seat(user, round_: Round | None) -> RoundSeat | None:
     if round_ is None or not round_.is_open:
         return None
     return round_.seats.filter(user=user).exclude(role=Seat.SECRETARY).first()
-
-
-def may_open_round(user, dossier: Dossier) -> bool:
-    return (
-        has_role(user, SECRETARY)
-        and dossier.state in council_stages(dossier.kind)
-        and not dossier.rounds.filter(closed_at=None).exists()
-    )
-
-
-def may_appraise(user, dossier: Dossier) -> bool:
-    return has_role(user, APPRAISER) and dossier.state == Stage.APPRAISAL
 
 
 def council_candidates():

@@ -1,7 +1,10 @@
-"""The stages of a dossier and the kinds of dossier, as DOMAIN.md names them."""
+"""The stages of a dossier and the kinds of dossier, the stage groups every rule is written
+against, and which role works each stage. Nothing else names a group of stages."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from . import roles
 
 
 class DossierKind(models.TextChoices):
@@ -23,8 +26,13 @@ class Stage(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+# The drafter's agency may edit the dossier and upload its documents.
 EDITABLE_STAGES = frozenset({Stage.DRAFT, Stage.REVISION_REQUESTED})
-# A drafter may withdraw until a decision is taken.
+# Out of the drafter's hands, waiting on the office.
+IN_REVIEW_STAGES = frozenset(
+    {Stage.SUBMITTED, Stage.COUNCIL_REVIEW, Stage.APPRAISAL, Stage.AWAITING_APPROVAL}
+)
+# A drafter may withdraw until a decision is taken (a list: django-fsm keeps its order).
 WITHDRAWABLE_STAGES = [
     Stage.DRAFT,
     Stage.SUBMITTED,
@@ -33,7 +41,40 @@ WITHDRAWABLE_STAGES = [
     Stage.APPRAISAL,
     Stage.AWAITING_APPROVAL,
 ]
+# A decision was taken: the approver's, or the clerk's archiving of it.
 DECIDED_STAGES = frozenset({Stage.APPROVED, Stage.REJECTED, Stage.ARCHIVED})
+# Approved or rejected, waiting for the clerk to archive it.
+TO_ARCHIVE_STAGES = frozenset({Stage.APPROVED, Stage.REJECTED})
+# Nothing of the dossier changes any more but the issuing of its decision: documents are sealed.
 CLOSED_STAGES = DECIDED_STAGES | {Stage.WITHDRAWN}
+SEALED_STAGES = CLOSED_STAGES
+# Entering one of these freezes every stored document version.
+FREEZING_STAGES = CLOSED_STAGES | {Stage.SUBMITTED}
+# Stages with a deadline in working days (KindPolicy.days_for): a dossier in one can be overdue.
+TIMED_STAGES = IN_REVIEW_STAGES | {Stage.REVISION_REQUESTED}
 # Plans go from the council straight to approval; reports and projects are appraised first.
 KINDS_WITH_APPRAISAL = frozenset({DossierKind.INVESTMENT_REPORT, DossierKind.PROJECT})
+
+# Whose queue a dossier at each stage sits in (the viewflow stage tasks and the inbox).
+# A rejected dossier waits for archiving in the same task as an approved one.
+STAGE_ROLES = {
+    Stage.DRAFT: roles.DRAFTER,
+    Stage.SUBMITTED: roles.SECRETARY,
+    Stage.COUNCIL_REVIEW: roles.SECRETARY,
+    Stage.REVISION_REQUESTED: roles.DRAFTER,
+    Stage.APPRAISAL: roles.APPRAISER,
+    Stage.AWAITING_APPROVAL: roles.APPROVER,
+    Stage.APPROVED: roles.CLERK,
+}
+
+# What each role is waiting on, for its home page: (role, heading, stages).
+ROLE_QUEUES = [
+    (roles.DRAFTER, _("Drafts and dossiers returned for revision"), EDITABLE_STAGES),
+    (roles.DRAFTER, _("Your agency's dossiers under review"), IN_REVIEW_STAGES),
+    (roles.SECRETARY, _("Submitted dossiers to check for completeness"), {Stage.SUBMITTED}),
+    (roles.SECRETARY, _("Dossiers in council review"), {Stage.COUNCIL_REVIEW}),
+    (roles.COUNCIL_MEMBER, _("Dossiers in council review"), {Stage.COUNCIL_REVIEW}),
+    (roles.APPRAISER, _("Dossiers awaiting appraisal"), {Stage.APPRAISAL}),
+    (roles.APPROVER, _("Dossiers awaiting your decision"), {Stage.AWAITING_APPROVAL}),
+    (roles.CLERK, _("Decided dossiers to archive"), TO_ARCHIVE_STAGES),
+]

@@ -7,9 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
-from .actions import ACTIONS
-from .errors import WorkflowError
+from . import permissions, selectors, services
+from .actions import ACTIONS, is_button_action
+from .errors import DomainError
 from .forms import (
     AppraisalForm,
     DossierEditForm,
@@ -26,7 +26,7 @@ from .states import DossierKind, Stage
 def home(request):
     roles = roles_of(request.user)
     overdue = None
-    if roles & {"secretary", "approver"}:
+    if permissions.sees_overdue(request.user):
         overdue = selectors.overdue_dossiers(request.user, timezone.localdate())
     return render(
         request,
@@ -35,7 +35,7 @@ def home(request):
             "roles": [ROLE_LABELS[r] for r in sorted(roles)],
             "sections": selectors.home_sections(request.user),
             "overdue": overdue,
-            "can_create": selectors.may_create_dossier(request.user),
+            "can_create": permissions.may_create_dossier(request.user),
         },
     )
 
@@ -65,14 +65,14 @@ def dossier_list(request):
 
 @login_required
 def dossier_create(request):
-    if not selectors.may_create_dossier(request.user):
+    if not permissions.may_create_dossier(request.user):
         messages.error(request, _("Only a drafter of an agency can create a dossier."))
         return redirect("workflow:home")
     form = DossierForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             dossier = services.create_dossier(user=request.user, **form.cleaned_data)
-        except WorkflowError as error:
+        except DomainError as error:
             form.add_error(None, error.message)
         else:
             return redirect("workflow:dossier", pk=dossier.pk)
@@ -82,7 +82,7 @@ def dossier_create(request):
 @login_required
 def dossier_edit(request, pk):
     dossier = selectors.dossier_for(request.user, pk)
-    if not selectors.may_edit_dossier(request.user, dossier):
+    if not permissions.may_edit_dossier(request.user, dossier):
         messages.error(request, _("You cannot edit this dossier at its current stage."))
         return redirect("workflow:dossier", pk=pk)
     initial = {"title": dossier.title, "program": dossier.program, "summary": dossier.summary}
@@ -90,7 +90,7 @@ def dossier_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.update_dossier(user=request.user, dossier_id=pk, **form.cleaned_data)
-        except WorkflowError as error:
+        except DomainError as error:
             form.add_error(None, error.message)
         else:
             return redirect("workflow:dossier", pk=pk)
@@ -108,7 +108,7 @@ def dossier_detail(request, pk):
             "dossier": dossier,
             "actions": actions,
             "history": selectors.history_of(dossier),
-            "may_edit": selectors.may_edit_dossier(request.user, dossier),
+            "may_edit": permissions.may_edit_dossier(request.user, dossier),
             **_process_context(request.user, dossier),
         },
     )
@@ -123,13 +123,13 @@ def _process_context(user, dossier) -> dict:
         "vote_form": None,
         "round_form": None,
         "appraisal_form": None,
-        "may_close_round": open_round is not None and "secretary" in roles_of(user),
+        "may_close_round": permissions.may_close_round(user, open_round),
     }
     if selectors.voting_seat(user, open_round):
         context["vote_form"] = VoteForm()
-    if selectors.may_open_round(user, dossier):
+    if permissions.may_open_round(user, dossier):
         context["round_form"] = RoundForm(candidates=selectors.council_candidates())
-    if selectors.may_appraise(user, dossier):
+    if permissions.may_appraise(user, dossier):
         context["appraisal_form"] = AppraisalForm()
     return context
 
@@ -154,7 +154,7 @@ def _form_errors(form) -> str:
 def _run(request, pk, service, success, **kwargs):
     try:
         service(user=request.user, **kwargs)
-    except WorkflowError as error:
+    except DomainError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, success)
@@ -236,14 +236,14 @@ def dossier_transition(request, pk, action):
     dossier = selectors.dossier_for(request.user, pk)
     form = TransitionForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
-    if not selectors.is_button_action(action):
+    if not is_button_action(action):
         messages.error(request, _("This is decided by a review round or a recorded appraisal."))
         return redirect("workflow:dossier", pk=pk)
     try:
         services.transition_dossier(
             dossier_id=dossier.pk, action=action, user=request.user, comment=comment
         )
-    except WorkflowError as error:
+    except DomainError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("Done: %(action)s.") % {"action": ACTIONS[action].label})

@@ -7,6 +7,7 @@ from documents.extraction import extract_document
 from tests.factories import make_dossier, make_user
 from tests.workflow.test_voting import council, open_round_on
 from workflow import services
+from workflow.people import display_name
 
 
 def generated(dossier, doc_type) -> str:
@@ -39,7 +40,7 @@ def test_closing_a_round_issues_minutes_with_every_member_and_the_tally():
     minutes = generated(dossier, "minutes")
     assert dossier.title in minutes
     for member in members:
-        assert member.get_full_name() or member.username in minutes
+        assert display_name(member) in minutes
     assert "Bổ sung phương án sao lưu dữ liệu" in minutes
     # Passed on conditions: the drafter gets a revision letter with the condition.
     assert "Bổ sung phương án sao lưu dữ liệu" in generated(dossier, "revision_letter")

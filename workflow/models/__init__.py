@@ -1,0 +1,29 @@
+"""workflow's models, one module per concern; every model is importable from here."""
+
+from .appraisal import Appraisal, Recommendation
+from .audit import AppendOnlyQuerySet, AuditEntry
+from .dossiers import DecisionCounter, Dossier
+from .organisation import Agency, KindPolicy, Profile, PublicHoliday
+from .processes import DossierProcess, RoundProcess
+from .rounds import Round, RoundResult, RoundSeat, Seat, Vote, VoteChoice
+
+__all__ = [
+    "Agency",
+    "AppendOnlyQuerySet",
+    "Appraisal",
+    "AuditEntry",
+    "DecisionCounter",
+    "Dossier",
+    "DossierProcess",
+    "KindPolicy",
+    "Profile",
+    "PublicHoliday",
+    "Recommendation",
+    "Round",
+    "RoundProcess",
+    "RoundResult",
+    "RoundSeat",
+    "Seat",
+    "Vote",
+    "VoteChoice",
+]

@@ -1,0 +1,115 @@
+"""Who works on dossiers and under which rules: agencies, people's profiles, per-kind policy,
+public holidays."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ..states import DossierKind, Stage
+
+
+class Agency(models.Model):
+    """A Party agency that drafts dossiers: a central agency or a provincial/municipal committee."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    # The abbreviation that ends a document number, e.g. "VPTW" in "Số 12-QĐ/VPTW".
+    abbreviation = models.CharField(_("abbreviation"), max_length=20)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+
+    def __str__(self):
+        return self.name
+
+
+class Profile(models.Model):
+    """What Django's user lacks: the agency a drafter belongs to and a display title."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("agency")
+    )
+    position = models.CharField(_("position"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+
+    def __str__(self):
+        return str(self.user)
+
+
+class KindPolicy(models.Model):
+    """Per-kind rules an administrator sets: deadlines, council quorum and pass threshold."""
+
+    kind = models.CharField(_("dossier kind"), max_length=30, choices=DossierKind, unique=True)
+    completeness_days = models.PositiveSmallIntegerField(
+        _("completeness check (working days)"), default=5
+    )
+    council_review_days = models.PositiveSmallIntegerField(
+        _("council review (working days)"), default=10
+    )
+    revision_days = models.PositiveSmallIntegerField(_("revision (working days)"), default=15)
+    appraisal_days = models.PositiveSmallIntegerField(_("appraisal (working days)"), default=15)
+    approval_days = models.PositiveSmallIntegerField(_("approval (working days)"), default=5)
+    quorum = models.DecimalField(
+        _("quorum"),
+        max_digits=5,
+        decimal_places=4,
+        default="0.6667",
+        help_text=_("Share of non-recused members who must vote for the round to count."),
+    )
+    pass_threshold = models.DecimalField(
+        _("pass threshold"),
+        max_digits=5,
+        decimal_places=4,
+        default="0.5000",
+        help_text=_("The round passes when the share of approving votes is above this."),
+    )
+    appraisal_by_council = models.BooleanField(
+        _("appraisal decided by a council vote"), default=False
+    )
+
+    class Meta:
+        verbose_name = _("kind policy")
+        verbose_name_plural = _("kind policies")
+
+    def __str__(self):
+        return str(self.get_kind_display())
+
+    @classmethod
+    def for_kind(cls, kind: str) -> "KindPolicy":
+        """The administrator's policy for a kind, or the defaults when none was saved."""
+        return cls.objects.filter(kind=kind).first() or cls(kind=kind)
+
+    def clean(self):
+        for field in ("quorum", "pass_threshold"):
+            value = getattr(self, field)
+            if value is not None and not 0 <= value <= 1:
+                raise ValidationError({field: _("Enter a share between 0 and 1.")})
+
+    def days_for(self, stage: str) -> int | None:
+        return {
+            Stage.SUBMITTED: self.completeness_days,
+            Stage.COUNCIL_REVIEW: self.council_review_days,
+            Stage.REVISION_REQUESTED: self.revision_days,
+            Stage.APPRAISAL: self.appraisal_days,
+            Stage.AWAITING_APPROVAL: self.approval_days,
+        }.get(stage)
+
+
+class PublicHoliday(models.Model):
+    date = models.DateField(_("date"), unique=True)
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("public holiday")
+        verbose_name_plural = _("public holidays")
+
+    def __str__(self):
+        return f"{self.date:%d/%m/%Y} {self.name}"

@@ -1,0 +1,63 @@
+"""Creating and editing a dossier."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from documents.text import clean_text
+
+from .. import actions, flows, permissions
+from ..errors import InvalidInput, NotPermitted, TransitionRefused
+from ..models import Dossier
+from ..signals import dossier_changed
+from ..states import DossierKind
+from .audit import record_audit
+
+
+def _clean_fields(*, title, program, summary, kind=None):
+    fields = {
+        "title": clean_text(title),
+        "program": clean_text(program),
+        "summary": clean_text(summary),
+    }
+    if not fields["title"]:
+        raise InvalidInput(_("Give the dossier a title."))
+    if not fields["program"]:
+        raise InvalidInput(_("Name the program the dossier belongs to."))
+    if kind is not None and kind not in DossierKind.values:
+        raise InvalidInput(_("Choose a kind of dossier from the list."))
+    return fields
+
+
+@transaction.atomic
+def create_dossier(*, user, kind, title, program, summary="") -> Dossier:
+    if not permissions.may_create_dossier(user):
+        raise NotPermitted(_("Only a drafter of an agency can create a dossier."))
+    fields = _clean_fields(title=title, program=program, summary=summary, kind=kind)
+    dossier = Dossier.objects.create(
+        kind=kind, agency_id=permissions.agency_id_of(user), created_by=user, **fields
+    )
+    record_audit(dossier=dossier, actor=user, action=actions.CREATE, to_state=dossier.state)
+    flows.follow_dossier(dossier)
+    dossier_changed.send(sender=Dossier, dossier=dossier)
+    return dossier
+
+
+@transaction.atomic
+def update_dossier(*, user, dossier_id, title, program, summary) -> Dossier:
+    dossier = Dossier.objects.select_for_update().get(pk=dossier_id)
+    if not permissions.is_agency_drafter(dossier, user):
+        raise NotPermitted(_("You may not edit this dossier."))
+    if not dossier.is_editable:
+        raise TransitionRefused(
+            _("The dossier is at the stage “%(stage)s” and can no longer be edited.")
+            % {"stage": dossier.get_state_display()}
+        )
+    fields = _clean_fields(title=title, program=program, summary=summary)
+    changed = [name for name, value in fields.items() if getattr(dossier, name) != value]
+    for name in changed:
+        setattr(dossier, name, fields[name])
+    if changed:
+        dossier.save(update_fields=[*changed, "updated_at"])
+        record_audit(dossier=dossier, actor=user, action=actions.EDIT, details={"fields": changed})
+        dossier_changed.send(sender=Dossier, dossier=dossier)
+    return dossier

@@ -1,0 +1,264 @@
+"""Council rounds: the secretary opens, members vote, the tally decides."""
+
+from dataclasses import asdict
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from documents.text import clean_text
+
+from .. import actions, flows, paperwork, permissions
+from ..errors import InvalidInput, NotPermitted, TransitionRefused, VoteClosed
+from ..models import Dossier, KindPolicy, Round, RoundResult, RoundSeat, Seat, Vote, VoteChoice
+from ..people import display_name
+from ..policies import APPROVE_WITH_CONDITIONS, RECUSE, REJECT, tally
+from ..signals import dossier_changed
+from ..states import Stage
+from .audit import record_audit
+from .transitions import in_working_days, transition_dossier
+
+_ROUND_ACTIONS = {
+    # stage decided: (action when passed, action when revision is needed)
+    Stage.COUNCIL_REVIEW: (actions.PASS_REVIEW, actions.REQUEST_REVISION),
+    Stage.APPRAISAL: (actions.COMPLETE_APPRAISAL, actions.REQUEST_REVISION),
+}
+
+
+@transaction.atomic
+def open_round(*, user, dossier_id, chair_id, member_ids, due_on=None, secretary_id=None) -> Round:
+    """The secretary composes the council for a round on the dossier's current stage."""
+    if not permissions.may_manage_rounds(user):
+        raise NotPermitted(_("Only the council secretary can open a review round."))
+    dossier = Dossier.objects.select_for_update().get(pk=dossier_id)
+    if dossier.state not in permissions.council_stages(dossier.kind):
+        raise TransitionRefused(
+            _("At the stage “%(stage)s” no council votes on this dossier.")
+            % {"stage": dossier.get_state_display()}
+        )
+    if dossier.rounds.filter(closed_at=None).exists():
+        raise InvalidInput(_("A review round is already open on this dossier."))
+    member_ids = [int(pk) for pk in member_ids if str(pk) and int(pk) != int(chair_id)]
+    voter_ids = [int(chair_id), *dict.fromkeys(member_ids)]
+    voters = get_user_model().objects.filter(pk__in=voter_ids, is_active=True)
+    if len(voters) != len(voter_ids) or not all(permissions.may_sit_on_council(v) for v in voters):
+        raise InvalidInput(_("The chair and every member must be council members."))
+    today = timezone.localdate()
+    if due_on is None:
+        due_on = in_working_days(KindPolicy.for_kind(dossier.kind).days_for(dossier.state) or 10)
+    if due_on < today:
+        raise InvalidInput(_("The deadline of a round cannot be in the past."))
+    round_ = Round.objects.create(
+        dossier=dossier,
+        stage=dossier.state,
+        number=dossier.rounds.count() + 1,
+        opened_by=user,
+        due_on=due_on,
+    )
+    secretary_id = int(secretary_id or user.pk)
+    seats = [RoundSeat(round=round_, user_id=chair_id, role=Seat.CHAIR)]
+    seats += [RoundSeat(round=round_, user_id=pk, role=Seat.MEMBER) for pk in voter_ids[1:]]
+    if secretary_id not in voter_ids:
+        seats.append(RoundSeat(round=round_, user_id=secretary_id, role=Seat.SECRETARY))
+    RoundSeat.objects.bulk_create(seats)
+    flows.RoundDeadlineFlow.start.run(round_=round_)
+    record_audit(
+        dossier=dossier,
+        actor=user,
+        action=actions.OPEN_ROUND,
+        details={
+            "round": round_.number,
+            "stage": round_.stage,
+            "due_on": due_on.isoformat(),
+            "chair": int(chair_id),
+            "members": voter_ids[1:],
+        },
+    )
+    dossier_changed.send(sender=Dossier, dossier=dossier)
+    return round_
+
+
+_REQUIRED_TEXT = {
+    APPROVE_WITH_CONDITIONS: ("conditions", gettext_lazy("Write the conditions of your approval.")),
+    REJECT: ("conditions", gettext_lazy("Write the reasons for rejecting.")),
+    RECUSE: (
+        "conflict",
+        gettext_lazy("Declare the conflict of interest you recuse yourself for."),
+    ),
+}
+
+
+def _lock_round(round_id) -> Round:
+    try:
+        return (
+            Round.objects.select_for_update(of=("self",)).select_related("dossier").get(pk=round_id)
+        )
+    except (Round.DoesNotExist, ValueError, TypeError):
+        raise InvalidInput(_("This voting round does not exist.")) from None
+
+
+def _share_round(round_id) -> Round:
+    """The round, locked FOR SHARE: votes go in side by side, a close waits for them all.
+
+    A close takes FOR UPDATE, so it tallies only once every vote holding the share lock has
+    committed, and a vote arriving while the round closes waits, then finds it closed.
+    Django has no FOR SHARE; on SQLite one writer at a time holds the database anyway.
+    """
+    table = connection.ops.quote_name(Round._meta.db_table)
+    sql = f"SELECT * FROM {table} WHERE id = %s"  # noqa: S608 (a model's table name)
+    if connection.features.has_select_for_update:
+        sql += " FOR SHARE"
+    try:
+        found = list(Round.objects.raw(sql, [int(round_id)]))
+    except (ValueError, TypeError):
+        found = []
+    if not found:
+        raise InvalidInput(_("This voting round does not exist."))
+    return found[0]
+
+
+def cast_vote(*, user, round_id, choice, comment="", conditions="", conflict="") -> Vote:
+    """A member votes; a second vote is a visible correction; the last vote closes the round."""
+    texts = {
+        "comment": clean_text(comment),
+        "conditions": clean_text(conditions),
+        "conflict": clean_text(conflict),
+    }
+    if choice not in VoteChoice.values:
+        raise InvalidInput(_("Choose how you vote."))
+    if choice in _REQUIRED_TEXT:
+        field, message = _REQUIRED_TEXT[choice]
+        if not texts[field]:
+            raise InvalidInput(str(message))
+    # Seats do not change once a round is open: checked before taking the lock, kept short.
+    voter_ids = list(
+        RoundSeat.objects.filter(round_id=round_id)
+        .exclude(role=Seat.SECRETARY)
+        .order_by()
+        .values_list("user_id", flat=True)
+    )
+    if user.pk not in voter_ids:
+        raise NotPermitted(_("Only the members of this round's council can vote."))
+    for attempt in range(3):
+        try:
+            vote = _record_vote(user=user, round_id=round_id, choice=choice, texts=texts)
+            break
+        except IntegrityError:
+            # The same member's other click committed first (the constraints allow one
+            # current vote per member): vote again, now as the correction of that one.
+            if attempt == 2:
+                raise
+    # Counted after commit, so of votes committing at once the last sees them all. Closing
+    # twice is harmless: close_round tallies once, under the round's FOR UPDATE lock.
+    current = Vote.objects.filter(round_id=round_id).values("member_id").distinct().count()
+    if current >= len(voter_ids):
+        close_round(round_id=round_id)
+    return vote
+
+
+@transaction.atomic
+def _record_vote(*, user, round_id, choice, texts) -> Vote:
+    round_ = _share_round(round_id)
+    if not round_.is_open:
+        raise VoteClosed(_("This voting round is closed."))
+    if round_.due_on < timezone.localdate():
+        raise VoteClosed(_("The deadline of this voting round has passed."))
+    previous = (
+        Vote.objects.filter(round=round_, member=user, correction__isnull=True).order_by().first()
+    )
+    vote = Vote.objects.create(
+        round=round_, member=user, choice=choice, supersedes=previous, **texts
+    )
+    record_audit(
+        dossier_id=round_.dossier_id,
+        actor=user,
+        action=actions.CORRECT_VOTE if previous else actions.VOTE,
+        comment=texts["comment"],
+        details={
+            "round": round_.number,
+            "choice": choice,
+            "conditions": texts["conditions"],
+            "conflict": texts["conflict"],
+            **({"corrects": previous.choice} if previous else {}),
+        },
+    )
+    return vote
+
+
+def close_round(*, round_id, user=None) -> Round:
+    """Tally the round and take the dossier on. Idempotent: a closed round stays as it was.
+
+    `user` None is the system (the last vote, or the round's deadline timer); a person
+    closing early must be the council secretary.
+    """
+    if user is not None and not permissions.may_manage_rounds(user):
+        raise NotPermitted(_("Only the council secretary can close a review round."))
+    with transaction.atomic():
+        round_ = _lock_round(round_id)
+        if round_.is_open:
+            _close_locked_round(round_, user=user)
+    return round_
+
+
+def _close_locked_round(round_: Round, *, user) -> None:
+    policy = KindPolicy.for_kind(round_.dossier.kind)
+    current = list(round_.votes.filter(correction__isnull=True).select_related("member"))
+    voters = round_.seats.exclude(role=Seat.SECRETARY).count()
+    outcome = tally(
+        [v.choice for v in current],
+        members=voters,
+        quorum=policy.quorum,
+        pass_threshold=policy.pass_threshold,
+    )
+    round_.closed_at = timezone.now()
+    round_.outcome = {**asdict(outcome), "needs_revision": outcome.needs_revision}
+    if round_.dossier.state != round_.stage:
+        round_.result = RoundResult.ABANDONED
+    else:
+        round_.result = RoundResult.REVISION if outcome.needs_revision else RoundResult.PASSED
+    round_.save(update_fields=["closed_at", "outcome", "result"])
+    if round_.result != RoundResult.ABANDONED:
+        paperwork.issue_minutes(round_)
+    record_audit(
+        dossier=round_.dossier,
+        actor=user,
+        action=actions.CLOSE_ROUND,
+        details={
+            "round": round_.number,
+            "stage": round_.stage,
+            "result": round_.result,
+            "tally": round_.outcome,
+            "votes": {v.member.username: v.choice for v in current},
+        },
+    )
+    if round_.result == RoundResult.ABANDONED:
+        return
+    passed_action, revision_action = _ROUND_ACTIONS[round_.stage]
+    if round_.result == RoundResult.PASSED:
+        action, comment = passed_action, ""
+    else:
+        action, comment = revision_action, _revision_letter(outcome, current)
+    # The council decided; the system takes the transition (permission is the council's).
+    transition_dossier(
+        dossier_id=round_.dossier_id,
+        action=action,
+        user=None,
+        comment=comment,
+        details={"round": round_.number},
+    )
+
+
+def _revision_letter(outcome, votes) -> str:
+    lines = []
+    if not outcome.quorum_met:
+        lines.append(_("The council did not reach its quorum."))
+    elif not outcome.passed:
+        lines.append(_("The council did not pass the dossier."))
+    else:
+        lines.append(_("The council passed the dossier on conditions."))
+    for vote in votes:
+        if vote.conditions:
+            lines.append(f"- {display_name(vote.member)}: {vote.conditions}")
+    return "\n".join(lines)

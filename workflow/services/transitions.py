@@ -1,0 +1,142 @@
+"""Taking a transition on a dossier: lock, check, move, schedule, audit, paperwork."""
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import (
+    ConcurrentTransition,
+    TransitionNotAllowed,
+    can_proceed,
+    has_transition_perm,
+)
+
+from documents.text import clean_text
+
+from .. import actions, flows, paperwork, permissions
+from ..actions import ACTIONS
+from ..errors import InvalidInput, TransitionRefused
+from ..models import Dossier, KindPolicy, PublicHoliday, Round, RoundResult
+from ..policies import add_working_days
+from ..signals import dossier_changed, dossier_transitioned
+from .audit import record_audit
+
+
+def in_working_days(days: int):
+    """The date `days` working days from today, skipping weekends and public holidays."""
+    configured = [
+        timezone.datetime.fromisoformat(d).date() for d in settings.WORKFLOW_PUBLIC_HOLIDAYS
+    ]
+    holidays = [*configured, *PublicHoliday.objects.values_list("date", flat=True)]
+    return add_working_days(timezone.localdate(), days, holidays)
+
+
+def _schedule_stage(dossier: Dossier) -> None:
+    dossier.stage_entered_at = timezone.now()
+    days = KindPolicy.for_kind(dossier.kind).days_for(dossier.state)
+    dossier.stage_due_on = in_working_days(days) if days is not None else None
+
+
+# What a transition writes: the stage, its clock, and what the transition bodies set.
+_TRANSITION_FIELDS = [
+    "state",
+    "stage_entered_at",
+    "stage_due_on",
+    "round_number",
+    "decision_number",
+    "decision_date",
+    "updated_at",
+]
+
+
+def transition_dossier(*, dossier_id, action: str, user=None, comment: str = "", details=None):
+    """Take transition `action` on a dossier, as `user` (None: the system, e.g. a timer).
+
+    The row is locked and re-read first, so of two people clicking at once one succeeds and
+    the other is told the dossier has moved on; nothing is half-written either way.
+    """
+    spec = ACTIONS.get(action)
+    if spec is None:
+        raise TransitionRefused(_("Unknown action."))
+    comment = clean_text(comment)
+    if spec.needs_comment and not comment:
+        raise InvalidInput(_("Please write %(what)s.") % {"what": str(spec.comment_label).lower()})
+    try:
+        with transaction.atomic():
+            # Locks are taken round first, then dossier, everywhere (cast_vote, close_round).
+            open_rounds = list(
+                Round.objects.select_for_update().filter(dossier_id=dossier_id, closed_at=None)
+            )
+            dossier = Dossier.objects.select_for_update().get(pk=dossier_id)
+            method = getattr(dossier, action)
+            if user is not None and not has_transition_perm(method, user):
+                raise TransitionRefused(_refusal(dossier, action, user))
+            from_state = dossier.state
+            try:
+                method()
+            except TransitionNotAllowed:
+                raise TransitionRefused(_refusal(dossier, action, user)) from None
+            _schedule_stage(dossier)
+            dossier.save(update_fields=_TRANSITION_FIELDS)
+            _abandon_rounds_left_behind(open_rounds, dossier)
+            record_audit(
+                dossier=dossier,
+                actor=user,
+                action=action,
+                from_state=from_state,
+                to_state=dossier.state,
+                comment=comment,
+                details=details,
+            )
+            _issue_paperwork(dossier, action=action, user=user, comment=comment)
+            flows.follow_dossier(dossier)
+            dossier_transitioned.send(
+                sender=Dossier,
+                dossier=dossier,
+                action=action,
+                from_state=from_state,
+                to_state=dossier.state,
+                actor=user,
+                comment=comment,
+            )
+            dossier_changed.send(sender=Dossier, dossier=dossier)
+    except ConcurrentTransition:
+        raise TransitionRefused(
+            _(
+                "Someone else changed this dossier at the same moment. "
+                "Reload the page and try again."
+            )
+        ) from None
+    return dossier
+
+
+def _issue_paperwork(dossier, *, action, user, comment) -> None:
+    if action in actions.ISSUES_DECISION:
+        paperwork.issue_decision(dossier, approver=user, comment=comment)
+    elif action in actions.ISSUES_REVISION_LETTER:
+        paperwork.issue_revision_letter(dossier, reasons=comment, signer=user)
+
+
+def _refusal(dossier, action, user) -> str:
+    """Say why a transition was refused: wrong stage, wrong person, or something missing."""
+    label = ACTIONS[action].label
+    if not can_proceed(getattr(dossier, action), check_conditions=False):
+        return _("“%(action)s” is not possible: the dossier is at the stage “%(stage)s”.") % {
+            "action": label,
+            "stage": dossier.get_state_display(),
+        }
+    if user is not None and not permissions.may_take(action, dossier, user):
+        return _("You are not allowed to “%(action)s” this dossier.") % {"action": label}
+    return _("Fill in the title, program and summary before submitting.")
+
+
+# --- council rounds: the secretary opens, members vote, the tally decides ---
+
+
+def _abandon_rounds_left_behind(open_rounds, dossier) -> None:
+    """A dossier withdrawn (or moved on by hand) mid-round: the round closes without a tally."""
+    for round_ in open_rounds:
+        if round_.stage != dossier.state:
+            round_.closed_at = timezone.now()
+            round_.result = RoundResult.ABANDONED
+            round_.save(update_fields=["closed_at", "result"])

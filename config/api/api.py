@@ -5,9 +5,8 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from documents.errors import DocumentError, DocumentLocked
-from documents.errors import NotPermitted as DocumentNotPermitted
-from workflow.errors import InvalidInput, NotPermitted, TransitionRefused, VoteClosed, WorkflowError
+from documents.errors import DocumentLocked, DomainError, NotPermitted
+from workflow.errors import TransitionRefused, VoteClosed
 
 from . import documents, dossiers, rounds, searching
 from .auth import AUTH
@@ -27,23 +26,17 @@ api.add_router("/dossiers", rounds.router)
 api.add_router("/search", searching.router)
 
 
-def _status_of(error: Exception) -> int:
-    if isinstance(error, NotPermitted | DocumentNotPermitted):
+def _status_of(error: DomainError) -> int:
+    """Not this person: 403; not now (stage, closed round, someone was faster): 409; else 400."""
+    if isinstance(error, NotPermitted):
         return 403
     if isinstance(error, TransitionRefused | VoteClosed | DocumentLocked):
         return 409
-    if isinstance(error, InvalidInput):
-        return 400
     return 400
 
 
-@api.exception_handler(WorkflowError)
-def workflow_error(request, error):
-    return api.create_response(request, {"detail": str(error.message)}, status=_status_of(error))
-
-
-@api.exception_handler(DocumentError)
-def document_error(request, error):
+@api.exception_handler(DomainError)
+def domain_error(request, error):
     return api.create_response(request, {"detail": error.message}, status=_status_of(error))
 
 

@@ -11,6 +11,7 @@ from ninja import File, Form, Path, Router, Schema, Status, UploadedFile
 from documents import selectors, services
 from documents.errors import NotPermitted
 from documents.models import DocumentType
+from workflow import permissions
 from workflow import selectors as workflow_selectors
 
 from .dossiers import ERRORS, DossierId
@@ -71,7 +72,7 @@ def list_documents(request, dossier_id: int = DossierId):
 def upload(request, data: Form[UploadIn], file: File[UploadedFile], dossier_id: int = DossierId):
     user = request.auth
     dossier = workflow_selectors.dossier_for(user, dossier_id)
-    if not workflow_selectors.may_upload_documents(user, dossier):
+    if not permissions.may_upload_documents(user, dossier):
         raise NotPermitted(_("Documents of this dossier cannot be uploaded now."))
     version = services.upload_document(
         user=user,

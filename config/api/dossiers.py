@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
 
-from workflow import selectors, services
+from documents.text import clean_text
+from workflow import permissions, selectors, services
 from workflow.actions import ACTIONS
 from workflow.errors import NotPermitted, TransitionRefused
 from workflow.states import DossierKind, Stage
@@ -84,7 +85,7 @@ def list_dossiers(request, filters: Query[DossierFilters]):
     if filters.year:
         dossiers = dossiers.filter(created_at__year=filters.year)
     if filters.text and filters.text.strip():
-        dossiers = dossiers.filter(title__icontains=services.normalize_text(filters.text))
+        dossiers = dossiers.filter(title__icontains=clean_text(filters.text))
     field = filters.ordering.lstrip("-")
     descending = filters.ordering.startswith("-")
     dossiers = (
@@ -114,10 +115,10 @@ def dossier_detail(user, dossier) -> dict:
             {"name": a.name, "label": str(a.label), "needs_comment": a.needs_comment}
             for a in (ACTIONS[name] for name in selectors.available_actions(user, dossier))
         ],
-        "may_edit": selectors.may_edit_dossier(user, dossier),
-        "may_upload": selectors.may_upload_documents(user, dossier),
-        "may_open_round": selectors.may_open_round(user, dossier),
-        "may_appraise": selectors.may_appraise(user, dossier),
+        "may_edit": permissions.may_edit_dossier(user, dossier),
+        "may_upload": permissions.may_upload_documents(user, dossier),
+        "may_open_round": permissions.may_open_round(user, dossier),
+        "may_appraise": permissions.may_appraise(user, dossier),
         "open_round": open_round.pk if open_round else None,
     }
 
@@ -132,7 +133,7 @@ def get_dossier(request, dossier_id: int = DossierId):
 
 @router.post("", response={201: DossierDetail, **ERRORS}, summary="Create a dossier")
 def create_dossier(request, payload: DossierCreate):
-    if not selectors.may_create_dossier(request.auth):
+    if not permissions.may_create_dossier(request.auth):
         raise NotPermitted(_("Only a drafter of an agency can create a dossier."))
     dossier = services.create_dossier(user=request.auth, **payload.dict())
     detail = dossier_detail(request.auth, selectors.dossier_for(request.auth, dossier.pk))
@@ -143,7 +144,7 @@ def create_dossier(request, payload: DossierCreate):
 def edit_dossier(request, payload: DossierEdit, dossier_id: int = DossierId):
     user = request.auth
     dossier = selectors.dossier_for(user, dossier_id)
-    if not selectors.may_edit_dossier(user, dossier):
+    if not permissions.may_edit_dossier(user, dossier):
         raise TransitionRefused(_("You cannot edit this dossier at its current stage."))
     fields = {"title": dossier.title, "program": dossier.program, "summary": dossier.summary}
     fields.update(payload.dict(exclude_none=True))

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from workflow.errors import InvalidInput, NotPermitted
+from documents.errors import InvalidInput, NotPermitted
 
 from .models import ApiToken
 

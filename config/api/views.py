@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from workflow.errors import WorkflowError
+from documents.errors import DomainError
 
 from . import tokens
 
@@ -27,7 +27,7 @@ def token_list(request):
     if request.method == "POST" and form.is_valid():
         try:
             row, created = tokens.create_token(user=request.user, **form.cleaned_data)
-        except WorkflowError as error:
+        except DomainError as error:
             form.add_error(None, error.message)
     return render(
         request,
@@ -42,7 +42,7 @@ def token_list(request):
 def token_revoke(request, pk):
     try:
         tokens.revoke_token(user=request.user, token_id=pk)
-    except WorkflowError as error:
+    except DomainError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("The token is revoked."))

@@ -12,6 +12,8 @@ from ninja import Schema
 from pydantic import AfterValidator, ConfigDict, Field
 
 from documents.text import clean_text
+from workflow.models import Recommendation, VoteChoice
+from workflow.states import DossierKind
 
 MAX_ID = 2**53  # larger ids cannot exist; refusing them keeps the database from overflowing
 
@@ -97,7 +99,7 @@ class DossierDetail(DossierOut):
 
 
 class DossierCreate(Input):
-    kind: str = Field(max_length=30)
+    kind: DossierKind
     program: text(200, 1)
     title: text(500, 1)
     summary: text(20000) = ""
@@ -134,7 +136,7 @@ class RoundOpen(Input):
 
 
 class VoteIn(Input):
-    choice: str = Field(max_length=30)
+    choice: VoteChoice
     comment: text(5000) = ""
     conditions: text(5000) = ""
     conflict: text(5000) = ""
@@ -178,7 +180,7 @@ class AppraisalIn(Input):
     information_security: text(20000, 1)
     budget: text(20000, 1)
     schedule: text(20000, 1)
-    recommendation: str = Field(max_length=20)
+    recommendation: Recommendation
 
 
 class AppraisalOut(Schema):

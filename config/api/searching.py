@@ -2,24 +2,28 @@
 language, filters, facets and highlights are the page's, with the API's authentication."""
 
 import datetime
+import json
 from typing import Literal
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from search import views as search_views
+from search.forms import DOC_TYPE_LABELS
+from workflow.states import DossierKind, Stage
 
 from .dossiers import ERRORS
 from .schemas import Error
 
 router = Router(tags=["search"])
+DocType = Literal[tuple(DOC_TYPE_LABELS)]
 
 
 class SearchQuery(Schema):
     q: str = Field("", max_length=500, description='Words, "phrases", -excluded, OR')
     agency: list[int] = []
-    kind: list[str] = []
-    stage: list[str] = []
-    type: list[str] = []
+    kind: list[DossierKind] = []
+    stage: list[Stage] = []
+    type: list[DocType] = []
     decision: str = Field("", max_length=100)
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
@@ -75,4 +79,7 @@ class SearchResult(Schema):
 )
 def search(request, query: Query[SearchQuery]):
     # Validated above for the schema; the search form reads the same parameters itself.
-    return search_views.search_api(request)
+    response = search_views.search_api(request)
+    if response.status_code != 200:
+        return Status(response.status_code, {"detail": json.loads(response.content)["error"]})
+    return response

@@ -168,6 +168,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
 
+# Council rules: voting members a council needs besides its chair, unless a kind's policy in the
+# admin says otherwise.
+WORKFLOW_MIN_COUNCIL_MEMBERS = int(os.environ.get("WORKFLOW_MIN_COUNCIL_MEMBERS", "3"))
+
+# The title of the head of the issuing office, as signature blocks name it.
+OFFICE_HEAD_TITLE = os.environ.get("OFFICE_HEAD_TITLE", "Chánh Văn phòng")
+
 # The body that issues approval decisions: the suffix of `Số 12-QĐ/VPTW`.
 DECISION_ISSUING_BODY = os.environ.get("DECISION_ISSUING_BODY", "VPTW")
 

@@ -7,6 +7,3 @@ from django.utils.translation import gettext_lazy as _
 class DocumentsConfig(AppConfig):
     name = "documents"
     verbose_name = _("Documents")
-
-    def ready(self):
-        from . import receivers  # noqa: F401  (connects the freezing receiver)

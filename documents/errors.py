@@ -8,12 +8,14 @@ build on `DomainError` here. A view catches `DomainError` and shows `message`.
 class DomainError(Exception):
     """Base: `message` is translated when read, so it follows the language of whoever sees it.
 
-    Pass a lazy or already-translated message, and `params` to fill its placeholders.
+    Pass a lazy or already-translated message, and `params` to fill its placeholders; `field`
+    names the form field the error is about, so a form can show it beside that field.
     """
 
-    def __init__(self, message, params=None):
+    def __init__(self, message, params=None, *, field=None):
         self._message = message
         self.params = params or {}
+        self.field = field
         super().__init__(message)
 
     @property

@@ -32,11 +32,11 @@ __all__ = [
 VOTE_LABELS = {
     "approve": "Tán thành",
     "approve_with_conditions": "Tán thành có điều kiện",
-    "request_revision": "Đề nghị chỉnh sửa, bổ sung",
     "reject": "Không tán thành",
     "abstain": "Không biểu quyết",
     "recused": "Không tham gia (xung đột lợi ích)",
     "absent": "Vắng mặt",
+    "secret": "Đã bỏ phiếu kín",
 }
 
 OFFICE = "Văn phòng Trung ương Đảng"
@@ -64,10 +64,10 @@ class Tally:
     voted: int
     approve: int
     approve_with_conditions: int
-    request_revision: int
     reject: int
     quorum_met: bool
     passed: bool
+    abstain: int = 0
 
 
 @dataclass(frozen=True)
@@ -80,9 +80,13 @@ class MinutesData:
     tally: Tally
     chair: Signer
     secretary: Signer
+    # Only from approvals with conditions; the reasons of those who rejected come separately.
     conditions: tuple[str, ...] = ()
+    rejection_reasons: tuple[str, ...] = ()
     meeting_place: str = "trụ sở Văn phòng Trung ương Đảng"
     conclusion: str = ""
+    # A secret ballot: the members' table says who took part, never how they voted.
+    secret_ballot: bool = False
 
 
 @dataclass(frozen=True)
@@ -102,8 +106,8 @@ class AppraisalReportData:
     dossier_title: str
     agency_name: str
     kind_label: str  # "báo cáo đề xuất chủ trương đầu tư", "dự án ứng dụng công nghệ thông tin"
-    findings: tuple[str, ...]
-    conclusion: str
+    findings: tuple[tuple[str, str], ...]  # (heading as the form names it, the appraiser's text)
+    recommendation: str  # "approve", "reject" or "revise"
     signer: Signer
     conditions: tuple[str, ...] = ()
 
@@ -120,7 +124,8 @@ class DecisionData:
         "Căn cứ Quyết định số 27-QĐ/TW ngày 10/8/2021 của Ban Bí thư về Chương trình ứng dụng "
         "công nghệ thông tin trong hoạt động của các cơ quan Đảng giai đoạn 2021–2025;",
     )
-    proposal: str = "Xét đề nghị của Hội đồng xét duyệt và kết quả thẩm định,"
+    # Whether an appraisal preceded the decision: a plan has none to cite.
+    appraised: bool = True
     conditions: tuple[str, ...] = ()
     recipients: tuple[str, ...] = field(default=())
     authority: str = "CHÁNH VĂN PHÒNG TRUNG ƯƠNG ĐẢNG"
@@ -166,15 +171,28 @@ def render_minutes(data: MinutesData) -> bytes:
     )
     layout.body(
         document,
-        f"Tán thành: {t.approve}; tán thành có điều kiện: {t.approve_with_conditions}; "
-        f"đề nghị chỉnh sửa, bổ sung: {t.request_revision}; không tán thành: {t.reject}.",
+        f"{VOTE_LABELS['approve']}: {t.approve}; "
+        f"{VOTE_LABELS['approve_with_conditions'].lower()}: {t.approve_with_conditions}; "
+        f"{VOTE_LABELS['reject'].lower()}: {t.reject}; "
+        f"{VOTE_LABELS['abstain'].lower()}: {t.abstain}.",
     )
-    quorum = "Đủ" if t.quorum_met else "Không đủ"
-    outcome = "THÔNG QUA" if t.passed else "KHÔNG THÔNG QUA"
-    layout.body(document, f"{quorum} số thành viên theo quy định. Kết quả: {outcome}.", bold=True)
+    if not t.quorum_met:
+        layout.body(
+            document,
+            "Không đủ số thành viên biểu quyết theo quy định: vòng xét duyệt không có giá trị, "
+            "Hội đồng sẽ họp lại.",
+            bold=True,
+        )
+    else:
+        outcome = "THÔNG QUA" if t.passed else "KHÔNG THÔNG QUA"
+        layout.body(document, f"Đủ số thành viên theo quy định. Kết quả: {outcome}.", bold=True)
+    sections = iter(("III", "IV"))
     if data.conditions:
-        layout.body(document, "III. CÁC ĐIỀU KIỆN KÈM THEO", bold=True)
+        layout.body(document, f"{next(sections)}. CÁC ĐIỀU KIỆN KÈM THEO", bold=True)
         _numbered(document, data.conditions)
+    if data.rejection_reasons:
+        layout.body(document, f"{next(sections)}. LÝ DO KHÔNG TÁN THÀNH", bold=True)
+        _numbered(document, data.rejection_reasons)
     if data.conclusion:
         layout.body(document, data.conclusion)
     layout.body(document, "Biên bản được lập thành 02 bản, lưu hồ sơ và gửi đơn vị đề xuất.")
@@ -213,14 +231,31 @@ def render_appraisal_report(data: AppraisalReportData) -> bytes:
     layout.heading(document, "BÁO CÁO", subject)
     layout.body(document, f"Đơn vị đề xuất: {data.agency_name}.")
     layout.body(document, "I. Ý KIẾN THẨM ĐỊNH", bold=True)
-    _numbered(document, data.findings)
+    for i, (heading, text) in enumerate(data.findings, start=1):
+        layout.body(document, f"{i}. {heading[:1].upper()}{heading[1:]}", bold=True)
+        layout.body(document, text)
     layout.body(document, "II. KẾT LUẬN", bold=True)
-    layout.body(document, data.conclusion)
+    layout.body(document, _appraisal_conclusion(data))
     if data.conditions:
         layout.body(document, "III. CÁC ĐIỀU KIỆN KÈM THEO", bold=True)
         _numbered(document, data.conditions)
     layout.signature(document, (data.signer,), recipients=("Lãnh đạo Văn phòng", data.agency_name))
     return layout.save_reproducibly(document)
+
+
+def _appraisal_conclusion(data: AppraisalReportData) -> str:
+    subject = f"{data.kind_label} “{data.dossier_title}” của {data.agency_name}"
+    return {
+        "approve": f"Hồ sơ {subject} đủ điều kiện; đề nghị lãnh đạo Văn phòng xem xét, phê duyệt.",
+        "reject": f"Hồ sơ {subject} chưa đủ điều kiện; đề nghị lãnh đạo Văn phòng không phê duyệt.",
+        "revise": f"Đề nghị {data.agency_name} chỉnh sửa, bổ sung {data.kind_label} "
+        f"“{data.dossier_title}” theo các ý kiến thẩm định nêu trên trước khi trình phê duyệt.",
+    }[data.recommendation]
+
+
+def decision_recipients(agency_name: str, others=()) -> tuple[str, ...]:
+    """`Như Điều 3` (which names the agency), then each other recipient once."""
+    return ("Như Điều 3", *dict.fromkeys(r for r in others if r and r != agency_name))
 
 
 def render_decision(data: DecisionData) -> bytes:
@@ -231,7 +266,10 @@ def render_decision(data: DecisionData) -> bytes:
     layout.line(document, data.authority, bold=True, space_after=6)
     for basis in data.legal_bases:
         layout.body(document, basis, italic=True)
-    layout.body(document, data.proposal, italic=True)
+    review = "kết quả xét duyệt của Hội đồng xét duyệt"
+    if data.appraised:
+        review += " và Báo cáo kết quả thẩm định"
+    layout.body(document, f"Xét đề nghị của {data.agency_name}, {review},", italic=True)
     layout.line(document, "QUYẾT ĐỊNH", bold=True, space_after=6)
     layout.body(
         document,
@@ -251,5 +289,7 @@ def render_decision(data: DecisionData) -> bytes:
         f"Điều 3. Quyết định có hiệu lực từ ngày ký. {data.agency_name} và các đơn vị liên quan "
         "chịu trách nhiệm thi hành Quyết định này.",
     )
-    layout.signature(document, (data.signer,), recipients=("Như Điều 3", *data.recipients))
+    layout.signature(
+        document, (data.signer,), recipients=decision_recipients(data.agency_name, data.recipients)
+    )
     return layout.save_reproducibly(document)

@@ -7,8 +7,7 @@ from typing import NamedTuple
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 
-from workflow import selectors as workflow_selectors
-
+from .access import dossier_access
 from .models import Document, DocumentType, DocumentVersion
 
 TYPE_ORDER = {value: i for i, value in enumerate(DocumentType.values)}
@@ -25,7 +24,7 @@ class IndexableDocument(NamedTuple):
 def documents_of(user, dossier) -> list[Document]:
     """The dossier's documents, main first, each with `all_versions` (oldest first) and `latest`.
     Raises Http404 if the user may not see the dossier."""
-    dossier = workflow_selectors.dossier_for(user, dossier.pk)
+    dossier = dossier_access().dossier_for(user, dossier.pk)
     documents = list(
         Document.objects.filter(dossier=dossier).prefetch_related(
             Prefetch(
@@ -49,7 +48,7 @@ def version_for(user, pk) -> DocumentVersion:
         version = DocumentVersion.objects.select_related("document").get(pk=pk)
     except (DocumentVersion.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
-    workflow_selectors.dossier_for(user, version.document.dossier_id)
+    dossier_access().dossier_for(user, version.document.dossier_id)
     return version
 
 
@@ -58,7 +57,7 @@ def document_for(user, pk) -> Document:
         document = Document.objects.get(pk=pk)
     except (Document.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
-    workflow_selectors.dossier_for(user, document.dossier_id)
+    dossier_access().dossier_for(user, document.dossier_id)
     return document
 
 

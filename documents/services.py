@@ -9,10 +9,8 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from workflow import selectors as workflow_selectors
-from workflow.states import EDITABLE_STAGES, SEALED_STAGES
-
-from .errors import DocumentLocked, DocumentRejected, NotPermitted
+from .access import dossier_access
+from .errors import DocumentLocked, DocumentRejected
 from .extraction import Extracted, extract_document
 from .generation import KIND_LABELS, DecisionData, Letterhead, Signer, render_decision
 from .intake import check_docx, human_size, limits_from_settings
@@ -129,9 +127,11 @@ def upload_document(
     title = clean_text(title)
     try:
         with _FilesFollowTransaction() as written:
-            dossier = workflow_selectors.lock_dossier(dossier.pk)
-            if not workflow_selectors.may_upload_documents(user, dossier):
-                raise _upload_refusal(user, dossier)
+            access = dossier_access()
+            dossier = access.lock_dossier(dossier.pk)
+            refusal = access.upload_refusal(user, dossier)
+            if refusal is not None:
+                raise refusal
             document = _target_document(dossier, doc_type, title, filename, document_id)
             return _store_version(
                 document=document,
@@ -146,18 +146,6 @@ def upload_document(
         raise DocumentLocked(
             _("Someone uploaded a version of this document at the same moment. Try again.")
         ) from None
-
-
-def _upload_refusal(user, dossier):
-    if dossier.state in EDITABLE_STAGES:
-        return NotPermitted(_("Only a drafter of the dossier's agency can upload its documents."))
-    return DocumentLocked(
-        _(
-            "The dossier is at the stage “%(stage)s”: documents can be uploaded only while it is "
-            "a draft or a revision has been requested."
-        ),
-        {"stage": dossier.get_state_display()},
-    )
 
 
 def _target_document(dossier, doc_type, title, filename, document_id) -> Document:
@@ -200,8 +188,9 @@ def store_generated_document(
             body=extracted.body, headers=extracted.headers, footers=extracted.footers, text=text
         )
     with _FilesFollowTransaction() as written:
-        dossier = workflow_selectors.lock_dossier(dossier.pk)
-        sealed = dossier.state in SEALED_STAGES
+        access = dossier_access()
+        dossier = access.lock_dossier(dossier.pk)
+        sealed = access.is_sealed(dossier)
         if sealed and doc_type != DocumentType.DECISION:
             raise DocumentLocked(_("The dossier is decided; its documents are sealed."))
         document, _created = Document.objects.get_or_create(
@@ -222,7 +211,9 @@ def store_generated_document(
         )
 
 
-def issue_decision(*, dossier, signer: Signer, conditions=(), recipients=()) -> DocumentVersion:
+def issue_decision(
+    *, dossier, signer: Signer, conditions=(), recipients=(), appraised=True
+) -> DocumentVersion:
     """Render and store the approval decision from the dossier's number and date; call it in
     the approving transaction, after `approve()` has given the dossier its number."""
     if not dossier.decision_number or not dossier.decision_date:
@@ -234,7 +225,8 @@ def issue_decision(*, dossier, signer: Signer, conditions=(), recipients=()) -> 
         kind_label=KIND_LABELS.get(dossier.kind, dossier.kind),
         signer=signer,
         conditions=tuple(conditions),
-        recipients=(dossier.agency.name, *recipients),
+        recipients=tuple(recipients),
+        appraised=appraised,
     )
     return store_generated_document(
         dossier=dossier, doc_type=DocumentType.DECISION, data_bytes=render_decision(data)

@@ -5,9 +5,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from workflow import selectors as workflow_selectors
-
 from . import selectors, services
+from .access import dossier_access
 from .comparison import compare
 from .errors import DomainError
 from .extraction import Extracted
@@ -19,9 +18,9 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 
 @login_required
 def dossier_documents(request, dossier_pk):
-    dossier = workflow_selectors.dossier_for(request.user, dossier_pk)
+    dossier = dossier_access().dossier_for(request.user, dossier_pk)
     documents = selectors.documents_of(request.user, dossier)
-    may_upload = workflow_selectors.may_upload_documents(request.user, dossier)
+    may_upload = dossier_access().may_upload(request.user, dossier)
     annexes = [d for d in documents if d.doc_type == DocumentType.ANNEX]
     form = None
     if may_upload:
@@ -68,7 +67,7 @@ def read_version(request, pk):
         {
             "version": version,
             "document": document,
-            "dossier": workflow_selectors.dossier_for(request.user, document.dossier_id),
+            "dossier": dossier_access().dossier_for(request.user, document.dossier_id),
             "extracted": Extracted.from_json(version.blocks),
             "versions": selectors.versions_of(document).defer("text", "blocks"),
         },
@@ -105,16 +104,22 @@ def compare_versions(request, pk):
     by_number = {v.number: v for v in versions}
     old = by_number.get(_int(request.GET.get("old")), versions[-2])
     new = by_number.get(_int(request.GET.get("new")), versions[-1])
+    comparison = compare(Extracted.from_json(old.blocks), Extracted.from_json(new.blocks))
+    changes_only = request.GET.get("changes") == "only"
     return render(
         request,
         "documents/compare.html",
         {
             "document": document,
-            "dossier": workflow_selectors.dossier_for(request.user, document.dossier_id),
+            "dossier": dossier_access().dossier_for(request.user, document.dossier_id),
             "versions": versions,
             "old": old,
             "new": new,
-            "comparison": compare(Extracted.from_json(old.blocks), Extracted.from_json(new.blocks)),
+            "comparison": comparison,
+            "changes_only": changes_only,
+            "shown": [c for c in comparison.changes if c.op != "equal"]
+            if changes_only
+            else comparison.changes,
         },
     )
 
@@ -136,7 +141,7 @@ def integrity(request, pk):
         {
             "version": version,
             "document": version.document,
-            "dossier": workflow_selectors.dossier_for(request.user, version.document.dossier_id),
+            "dossier": dossier_access().dossier_for(request.user, version.document.dossier_id),
             "actual": actual,
             "matches": actual == version.sha256,
         },

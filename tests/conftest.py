@@ -27,6 +27,13 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def small_councils(settings):
+    # Voting tests seat councils of two or three; an office's default minimum (three members
+    # besides the chair) is tested on its own in tests/workflow/test_council_rules.py.
+    settings.WORKFLOW_MIN_COUNCIL_MEMBERS = 1
+
+
+@pytest.fixture(autouse=True)
 def english_messages():
     # Service-level tests read messages in English; HTTP requests still get the user's language.
     with translation.override("en"):

@@ -18,6 +18,8 @@ class Action:
     is_button: bool = True
     # How the history names it when that differs from the button's label.
     audit_label: str = ""
+    # A question the browser asks before an action that cannot be taken back.
+    confirm: str = ""
 
     @property
     def history_label(self) -> str:
@@ -48,8 +50,17 @@ APPRAISE = "appraise"
 ACTIONS = {
     a.name: a
     for a in [
-        Action(SUBMIT, _("Submit")),
-        Action(WITHDRAW, _("Withdraw"), comment_label=_("Reason (optional)")),
+        Action(
+            SUBMIT,
+            _("Submit"),
+            confirm=_("Submit this dossier? Its documents are frozen until it comes back."),
+        ),
+        Action(
+            WITHDRAW,
+            _("Withdraw"),
+            comment_label=_("Reason (optional)"),
+            confirm=_("Withdraw this dossier? A withdrawn dossier cannot be resumed."),
+        ),
         Action(ACCEPT, _("Accept as complete")),
         Action(
             RETURN_INCOMPLETE,
@@ -66,9 +77,17 @@ ACTIONS = {
             is_button=False,
         ),
         Action(COMPLETE_APPRAISAL, _("Complete appraisal"), is_button=False),
-        Action(APPROVE, _("Approve")),
+        Action(
+            APPROVE,
+            _("Approve"),
+            confirm=_("Approve this dossier? A numbered decision will be issued."),
+        ),
         Action(REJECT, _("Reject"), needs_comment=True, comment_label=_("Reasons")),
-        Action(ARCHIVE, _("Archive")),
+        Action(
+            ARCHIVE,
+            _("Archive"),
+            confirm=_("Archive this dossier? It will be kept read-only."),
+        ),
     ]
 }
 

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from . import roles, services
-from .models import Agency, Dossier, Profile
+from .models import Agency, Dossier, Profile, SigningAuthority
 
 DEMO_PASSWORD = "ct27-demo"  # printed by load_demo; a demo instance only
 
@@ -234,7 +234,15 @@ def load_demo() -> tuple[int, int]:
             user.set_password(DEMO_PASSWORD)
             user.save()
             user.groups.add(Group.objects.get(name=role))
-            Profile.objects.create(user=user, agency=agencies[agency_code], position=position)
+            Profile.objects.create(
+                user=user,
+                agency=agencies[agency_code],
+                position=position,
+                # The demo approver is a deputy head: decisions read `K/T CHÁNH VĂN PHÒNG`.
+                signs_as=SigningAuthority.DEPUTY
+                if role == roles.APPROVER
+                else SigningAuthority.BY_ORDER,
+            )
             created_users += 1
         users[username] = user
     created_dossiers = 0

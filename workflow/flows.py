@@ -1,7 +1,8 @@
 """The dossier's process as viewflow sees it: one task per stage, routed by the FSM state.
 
-The FSM on Dossier (models.py) is the one source of truth and the guard: a transition is taken
-only through services.transition_dossier, which then, in the same transaction, calls
+The FSM on Dossier (workflow/models/dossiers.py) is the one source of truth and the guard: a
+transition is taken only through services.transition_dossier, which then, in the same
+transaction, calls
 `follow_dossier` to finish the current stage task and let the flow open the next one. So the
 process never runs ahead of the dossier, and a failed transition rolls both back together.
 """
@@ -12,34 +13,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
-from viewflow.workflow.activation import Activation
-from viewflow.workflow.exceptions import FlowRuntimeError
 from viewflow.workflow.models import Task
-from viewflow.workflow.nodes import HandleActivation
 from viewflow.workflow.status import STATUS
 
 from .models import Dossier, DossierProcess, RoundProcess
 from .states import STAGE_ROLES, TO_ARCHIVE_STAGES, Stage
 
 
-class StageTaskActivation(HandleActivation):
-    @Activation.status.super()
-    def create_next(self):
-        """Route through the `follow_stage` Switch without a task of its own: it only reads the
-        dossier's stage, and its task rows (and savepoint) would cost each transition a fifth
-        of its queries for nothing anyone reads."""
-        router = self.flow_task._next
-        for node, condition in router._branches:
-            if condition is None or condition(self):
-                yield node._create(self, self.task.token)
-                return
-        raise FlowRuntimeError(f"No stage task for the dossier at {self.process.dossier.state}")
-
-
 class StageTask(flow.Handle):
     """Waits while the dossier is at `stage`, in the queue of the role states.STAGE_ROLES names."""
-
-    activation_class = StageTaskActivation
 
     def __init__(self, stage, **kwargs):
         super().__init__(**kwargs)
@@ -156,23 +138,9 @@ def follow_dossier(dossier: Dossier) -> None:
             DossierFlow.start.run(dossier=dossier)
         return
     if task.flow_task.stage != stage_of_task(dossier.state):
-        _complete(task, dossier)
-
-
-def _complete(task: Task, dossier: Dossier) -> None:
-    """What `Handle.run` does, without its process lock and re-reads.
-
-    The caller holds the dossier row lock, and the process moves only under it, so viewflow's
-    own lock on the process row and its re-read of the task add nothing but queries. The
-    dossier just moved is handed to the process, so the Switch routes on it without reading it
-    again.
-    """
-    process = task.process.dossierprocess
-    process.dossier = dossier
-    task.process = process
-    activation = task.flow_task.activation_class(task)
-    activation.run(None)
-    activation.execute()
+        # viewflow's public way to finish a Handle task: under the process lock, the task
+        # re-read; the Switch then opens the task of the dossier's new stage.
+        task.flow_task.run(task)
 
 
 def stage_of_task(state: str) -> str:

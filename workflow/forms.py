@@ -1,9 +1,10 @@
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from documents.forms import FreeTextField
 
-from .models import Recommendation, VoteChoice
+from .models import Appraisal, Recommendation, VoteChoice
 from .people import display_name
 from .states import DossierKind
 
@@ -65,15 +66,17 @@ class VoteForm(forms.Form):
     )
 
 
+def _finding(name: str) -> FreeTextField:
+    # The label is the model's, as the appraisal report's headings are.
+    label = capfirst(Appraisal._meta.get_field(name).verbose_name)
+    return FreeTextField(label=label, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class AppraisalForm(forms.Form):
-    legal_basis = FreeTextField(label=_("Legal basis"), widget=forms.Textarea(attrs={"rows": 2}))
-    necessity = FreeTextField(label=_("Necessity"), widget=forms.Textarea(attrs={"rows": 2}))
-    technical_solution = FreeTextField(
-        label=_("Technical solution"), widget=forms.Textarea(attrs={"rows": 2})
-    )
-    information_security = FreeTextField(
-        label=_("Information security"), widget=forms.Textarea(attrs={"rows": 2})
-    )
-    budget = FreeTextField(label=_("Budget"), widget=forms.Textarea(attrs={"rows": 2}))
-    schedule = FreeTextField(label=_("Schedule"), widget=forms.Textarea(attrs={"rows": 2}))
+    legal_basis = _finding("legal_basis")
+    necessity = _finding("necessity")
+    technical_solution = _finding("technical_solution")
+    information_security = _finding("information_security")
+    budget = _finding("budget")
+    schedule = _finding("schedule")
     recommendation = forms.ChoiceField(label=_("Recommendation"), choices=Recommendation.choices)

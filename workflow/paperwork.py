@@ -1,12 +1,16 @@
-"""The documents a step of the workflow issues, filled from the workflow's records.
+"""What the workflow hands the documents app: the documents a step issues, filled from the
+workflow's records; when a dossier's documents freeze; and who may see and change them.
 
 Called inside the transaction that takes the step, so a document exists exactly when its step
-happened. Rendering and storage belong to the documents app; this module only says what goes in.
+happened. Rendering and storage belong to the documents app, which never imports workflow: it
+asks the `DocumentAccess` registered here (workflow/apps.py) for the permission decisions.
 """
 
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from documents import services as documents
+from documents.errors import DocumentLocked, NotPermitted
 from documents.generation import (
     KIND_LABELS,
     AppraisalReportData,
@@ -21,11 +25,51 @@ from documents.generation import (
     render_revision_letter,
 )
 
+from . import permissions, selectors
 from .models import Round, Seat, VoteChoice
 from .people import display_name
+from .signatures import signer_of
+from .states import EDITABLE_STAGES, FREEZING_STAGES, SEALED_STAGES
 
-OFFICE_LEADER = "T/M VĂN PHÒNG TRUNG ƯƠNG ĐẢNG"
 SEAT_LABELS = {Seat.CHAIR: "Chủ tịch Hội đồng", Seat.MEMBER: "Ủy viên", Seat.SECRETARY: "Thư ký"}
+
+
+class DocumentAccess:
+    """The workflow's answers to documents.access.DossierAccess."""
+
+    def dossier_for(self, user, pk):
+        return selectors.dossier_for(user, pk)
+
+    def lock_dossier(self, pk):
+        return selectors.lock_dossier(pk)
+
+    def may_upload(self, user, dossier) -> bool:
+        return permissions.may_upload_documents(user, dossier)
+
+    def upload_refusal(self, user, dossier):
+        if permissions.may_upload_documents(user, dossier):
+            return None
+        if dossier.state in EDITABLE_STAGES:
+            return NotPermitted(
+                _("Only a drafter of the dossier's agency can upload its documents.")
+            )
+        return DocumentLocked(
+            _(
+                "The dossier is at the stage “%(stage)s”: documents can be uploaded only while "
+                "it is a draft or a revision has been requested."
+            ),
+            {"stage": dossier.get_state_display()},
+        )
+
+    def is_sealed(self, dossier) -> bool:
+        return dossier.state in SEALED_STAGES
+
+
+def freeze_documents(dossier) -> None:
+    """After a transition, in its transaction: submission freezes the submitted versions, a
+    decision or a withdrawal seals them all."""
+    if dossier.state in FREEZING_STAGES:
+        documents.freeze_versions(dossier)
 
 
 def _name(user) -> str:
@@ -36,9 +80,11 @@ def _lines(text: str) -> tuple[str, ...]:
     return tuple(line.lstrip("- ").strip() for line in text.splitlines() if line.strip())
 
 
-def _member_vote(seat, vote) -> MemberVote:
+def _member_vote(seat, vote, *, secret: bool) -> MemberVote:
     if vote is None:
         return MemberVote(name=_name(seat.user), role=SEAT_LABELS[seat.role], vote="absent")
+    if secret and vote.choice != VoteChoice.RECUSE:
+        return MemberVote(name=_name(seat.user), role=SEAT_LABELS[seat.role], vote="secret")
     return MemberVote(
         name=_name(seat.user),
         role=SEAT_LABELS[seat.role],
@@ -47,12 +93,16 @@ def _member_vote(seat, vote) -> MemberVote:
     )
 
 
+def _texts_of(votes, choice) -> tuple[str, ...]:
+    return tuple(v.conditions for v in votes if v.choice == choice and v.conditions)
+
+
 def issue_minutes(round_: Round) -> None:
     dossier = round_.dossier
     current = {v.member_id: v for v in round_.votes.filter(correction__isnull=True)}
     seats = list(round_.seats.select_related("user").order_by("role", "id"))
     members = tuple(
-        _member_vote(seat, current.get(seat.user_id))
+        _member_vote(seat, current.get(seat.user_id), secret=round_.secret_ballot)
         for seat in seats
         if seat.role != Seat.SECRETARY
     )
@@ -71,14 +121,16 @@ def issue_minutes(round_: Round) -> None:
             voted=outcome["voted"],
             approve=outcome["approving"] - outcome["with_conditions"],
             approve_with_conditions=outcome["with_conditions"],
-            request_revision=0,
             reject=outcome["rejecting"],
+            abstain=outcome["abstaining"],
             quorum_met=outcome["quorum_met"],
             passed=outcome["passed"],
         ),
         chair=Signer(name=_name(chair), capacity="CHỦ TỊCH HỘI ĐỒNG"),
         secretary=Signer(name=_name(secretary), capacity="THƯ KÝ HỘI ĐỒNG"),
-        conditions=tuple(v.conditions for v in current.values() if v.conditions),
+        conditions=_texts_of(current.values(), VoteChoice.APPROVE_WITH_CONDITIONS),
+        rejection_reasons=_texts_of(current.values(), VoteChoice.REJECT),
+        secret_ballot=round_.secret_ballot,
     )
     documents.store_generated_document(
         dossier=dossier, doc_type="minutes", data_bytes=render_minutes(data)
@@ -91,7 +143,7 @@ def issue_revision_letter(dossier, *, reasons: str, signer) -> None:
         dossier_title=dossier.title,
         agency_name=dossier.agency.name,
         reasons=_lines(reasons),
-        signer=Signer(name=_name(signer), capacity="CHÁNH VĂN PHÒNG", on_behalf_of=OFFICE_LEADER),
+        signer=signer_of(signer),
         due_date=dossier.stage_due_on,
         round_number=dossier.round_number or None,
     )
@@ -102,18 +154,19 @@ def issue_revision_letter(dossier, *, reasons: str, signer) -> None:
 
 def issue_appraisal_report(appraisal) -> None:
     dossier = appraisal.dossier
-    findings = tuple(
-        f"{appraisal._meta.get_field(name).verbose_name}: {getattr(appraisal, name)}"
-        for name in appraisal.FINDINGS
-    )
+    with translation.override("vi"):  # a Party document, whoever records it
+        findings = tuple(
+            (str(appraisal._meta.get_field(name).verbose_name), getattr(appraisal, name))
+            for name in appraisal.FINDINGS
+        )
     data = AppraisalReportData(
         letterhead=Letterhead(date=timezone.localdate(appraisal.created_at)),
         dossier_title=dossier.title,
         agency_name=dossier.agency.name,
         kind_label=KIND_LABELS.get(dossier.kind, dossier.kind),
         findings=findings,
-        conclusion=str(appraisal.get_recommendation_display()),
-        signer=Signer(name=_name(appraisal.appraiser), capacity="CHUYÊN VIÊN THẨM ĐỊNH"),
+        recommendation=appraisal.recommendation,
+        signer=signer_of(appraisal.appraiser, fallback_title="Chuyên viên thẩm định"),
     )
     documents.store_generated_document(
         dossier=dossier, doc_type="appraisal_report", data_bytes=render_appraisal_report(data)
@@ -123,6 +176,7 @@ def issue_appraisal_report(appraisal) -> None:
 def issue_decision(dossier, *, approver, comment: str) -> None:
     documents.issue_decision(
         dossier=dossier,
-        signer=Signer(name=_name(approver), capacity="CHÁNH VĂN PHÒNG", on_behalf_of=OFFICE_LEADER),
+        signer=signer_of(approver),
         conditions=_lines(comment),
+        appraised=dossier.needs_appraisal,
     )

@@ -147,6 +147,12 @@ def rounds_of(dossier: Dossier) -> list[Round]:
                 "votes",
                 queryset=Vote.objects.select_related("member", "supersedes", "correction"),
             ),
+            # Each member's current vote: who has voted, while the round is open.
+            Prefetch(
+                "votes",
+                queryset=Vote.objects.filter(correction__isnull=True).select_related("member"),
+                to_attr="current_votes",
+            ),
         )
     )
 

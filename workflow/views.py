@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,6 +21,8 @@ from .forms import (
 )
 from .roles import ROLE_LABELS, roles_of
 from .states import DossierKind, Stage
+
+RECENT_HISTORY = 10
 
 
 @login_required
@@ -99,19 +102,26 @@ def dossier_edit(request, pk):
 
 @login_required
 def dossier_detail(request, pk):
-    dossier = selectors.dossier_for(request.user, pk)
+    return _detail_page(request, selectors.dossier_for(request.user, pk))
+
+
+def _detail_page(request, dossier, **bound_forms):
+    """The dossier page; a form sent back with an error keeps what the user typed."""
     actions = [ACTIONS[name] for name in selectors.available_actions(request.user, dossier)]
-    return render(
-        request,
-        "workflow/dossier_detail.html",
-        {
-            "dossier": dossier,
-            "actions": actions,
-            "history": selectors.history_of(dossier),
-            "may_edit": permissions.may_edit_dossier(request.user, dossier),
-            **_process_context(request.user, dossier),
-        },
-    )
+    history = list(selectors.history_of(dossier))
+    context = {
+        "dossier": dossier,
+        "actions": actions,
+        # The latest steps stay in view; what is past folds away.
+        "history": history[-RECENT_HISTORY:],
+        "earlier_history": history[:-RECENT_HISTORY],
+        "may_edit": permissions.may_edit_dossier(request.user, dossier),
+        **_process_context(request.user, dossier),
+    }
+    for name, form in bound_forms.items():
+        if context.get(name) is not None:
+            context[name] = form
+    return render(request, "workflow/dossier_detail.html", context)
 
 
 def _process_context(user, dossier) -> dict:
@@ -126,12 +136,25 @@ def _process_context(user, dossier) -> dict:
         "may_close_round": permissions.may_close_round(user, open_round),
     }
     if selectors.voting_seat(user, open_round):
-        context["vote_form"] = VoteForm()
+        context["vote_form"] = VoteForm(initial=_current_vote_of(user, open_round))
     if permissions.may_open_round(user, dossier):
         context["round_form"] = RoundForm(candidates=selectors.council_candidates())
     if permissions.may_appraise(user, dossier):
         context["appraisal_form"] = AppraisalForm()
     return context
+
+
+def _current_vote_of(user, round_) -> dict:
+    """A member sees their own current vote on the form, ready to correct."""
+    vote = round_.votes.filter(member=user, correction__isnull=True).first()
+    if vote is None:
+        return {}
+    return {
+        "choice": vote.choice,
+        "comment": vote.comment,
+        "conditions": vote.conditions,
+        "conflict": vote.conflict,
+    }
 
 
 @login_required
@@ -147,10 +170,6 @@ def inbox(request):
     )
 
 
-def _form_errors(form) -> str:
-    return " ".join(str(e) for errors in form.errors.values() for e in errors)
-
-
 def _run(request, pk, service, success, **kwargs):
     try:
         service(user=request.user, **kwargs)
@@ -161,17 +180,29 @@ def _run(request, pk, service, success, **kwargs):
     return redirect("workflow:dossier", pk=pk)
 
 
+def _run_form(request, dossier, form_name, form, service, success, **kwargs):
+    """Run a council or appraisal service for a valid form; on refusal, show the form again."""
+    try:
+        service(user=request.user, **kwargs)
+    except DomainError as error:
+        form.add_error(getattr(error, "field", None), error.message)
+        return _detail_page(request, dossier, **{form_name: form})
+    messages.success(request, success)
+    return redirect("workflow:dossier", pk=dossier.pk)
+
+
 @login_required
 @require_POST
 def round_open(request, pk):
     dossier = selectors.dossier_for(request.user, pk)
     form = RoundForm(request.POST, candidates=selectors.council_candidates())
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return redirect("workflow:dossier", pk=pk)
-    return _run(
+        return _detail_page(request, dossier, round_form=form)
+    return _run_form(
         request,
-        pk,
+        dossier,
+        "round_form",
+        form,
         services.open_round,
         _("The review round is open."),
         dossier_id=dossier.pk,
@@ -185,15 +216,16 @@ def round_open(request, pk):
 @require_POST
 def round_vote(request, pk, round_id):
     dossier = selectors.dossier_for(request.user, pk)
-    form = VoteForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return redirect("workflow:dossier", pk=pk)
     if not dossier.rounds.filter(pk=round_id).exists():
         raise Http404
-    return _run(
+    form = VoteForm(request.POST)
+    if not form.is_valid():
+        return _detail_page(request, dossier, vote_form=form)
+    return _run_form(
         request,
-        pk,
+        dossier,
+        "vote_form",
+        form,
         services.cast_vote,
         _("Your vote is recorded."),
         round_id=round_id,
@@ -205,8 +237,16 @@ def round_vote(request, pk, round_id):
 @require_POST
 def round_close(request, pk, round_id):
     dossier = selectors.dossier_for(request.user, pk)
-    if not dossier.rounds.filter(pk=round_id).exists():
+    round_ = dossier.rounds.filter(pk=round_id).first()
+    if round_ is None:
         raise Http404
+    if not round_.is_open:
+        messages.info(
+            request,
+            _("This round was already closed on %(when)s; nothing was changed.")
+            % {"when": date_format(timezone.localtime(round_.closed_at), "d/m/Y H:i")},
+        )
+        return redirect("workflow:dossier", pk=pk)
     return _run(
         request, pk, services.close_round, _("The round is closed and tallied."), round_id=round_id
     )
@@ -218,11 +258,12 @@ def appraisal_record(request, pk):
     dossier = selectors.dossier_for(request.user, pk)
     form = AppraisalForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return redirect("workflow:dossier", pk=pk)
-    return _run(
+        return _detail_page(request, dossier, appraisal_form=form)
+    return _run_form(
         request,
-        pk,
+        dossier,
+        "appraisal_form",
+        form,
         services.record_appraisal,
         _("The appraisal is recorded."),
         dossier_id=dossier.pk,

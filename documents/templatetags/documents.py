@@ -2,9 +2,8 @@
 
 from django import template
 
-from workflow import selectors as workflow_selectors
-
 from .. import selectors
+from ..access import dossier_access
 
 register = template.Library()
 
@@ -15,5 +14,5 @@ def dossier_documents(context, dossier):
     return {
         "dossier": dossier,
         "documents": selectors.documents_of(user, dossier),
-        "may_upload": workflow_selectors.may_upload_documents(user, dossier),
+        "may_upload": dossier_access().may_upload(user, dossier),
     }

@@ -61,7 +61,6 @@ def minutes():
             voted=2,
             approve=1,
             approve_with_conditions=1,
-            request_revision=0,
             reject=0,
             quorum_met=True,
             passed=True,
@@ -144,8 +143,8 @@ def test_every_generated_document_passes_intake_and_reads_back():
                 dossier_title=TITLE,
                 agency_name="Tỉnh ủy Hà Giang",
                 kind_label="dự án ứng dụng công nghệ thông tin",
-                findings=("Sự cần thiết đầu tư được làm rõ.",),
-                conclusion="Đủ điều kiện trình phê duyệt.",
+                findings=(("Sự cần thiết", "Sự cần thiết đầu tư được làm rõ."),),
+                recommendation="approve",
                 signer=DIRECTOR,
             )
         ),

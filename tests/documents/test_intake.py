@@ -1,7 +1,6 @@
 """Intake refuses every file that is not a real, harmless .docx, saying what is wrong with it."""
 
 import resource
-import time
 
 import pytest
 
@@ -97,10 +96,9 @@ def test_a_document_with_too_many_parts_is_refused():
 
 
 def test_entity_expansion_is_refused_without_expanding():
-    started = time.perf_counter()
+    # Refused for its DOCTYPE, before any parser sees an entity (time taken: bench/docx).
     message = refusal(hostile.with_document_xml(hostile.BILLION_LAUGHS))
     assert "DOCTYPE" in message and "word/document.xml" in message
-    assert time.perf_counter() - started < 1
 
 
 def test_an_external_entity_is_refused():
@@ -142,21 +140,18 @@ def test_a_bomb_whose_claims_fit_the_limit_is_read_no_further_than_its_claims():
     assert "damaged" in refusal(bomb, max_unpacked_bytes=limit)
 
 
-def test_a_gigabyte_bomb_is_refused_in_under_a_second_with_little_memory():
+def test_a_gigabyte_bomb_is_refused_with_little_memory():
+    # How long the refusal takes is measured by bench/docx, not asserted here.
     bomb = hostile.zip_bomb_docx(1024 * hostile.MiB)
     peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    started = time.perf_counter()
     assert "zip bomb" in refusal(bomb)
-    assert time.perf_counter() - started < 1
     grown_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak_before
     assert grown_kib < 100 * 1024
 
 
-def test_a_gigabyte_bomb_claiming_small_sizes_is_refused_quickly():
+def test_a_gigabyte_bomb_claiming_small_sizes_is_refused():
     bomb = hostile.zip_bomb_docx(1024 * hostile.MiB, claimed=100 * hostile.MiB)
-    started = time.perf_counter()
-    refusal(bomb)
-    assert time.perf_counter() - started < 1
+    assert "damaged" in refusal(bomb)
 
 
 def test_the_default_python_docx_document_is_accepted():

@@ -154,3 +154,16 @@ def test_the_upload_form_is_not_offered_after_submission(client, world):
     assert b"multipart/form-data" not in client.get(url).content
     client.post(url, {"doc_type": "main", "file": upload(simple_docx())})
     assert DocumentVersion.objects.count() == 1
+
+
+def test_compare_can_show_the_changes_only(client, world):
+    drafter, dossier = world
+    first = store(drafter, dossier, simple_docx(paragraphs=("Mục tiêu chung.", "Kinh phí 12 tỷ.")))
+    store(drafter, dossier, simple_docx(paragraphs=("Mục tiêu chung.", "Kinh phí 15 tỷ.")))
+    client.force_login(drafter)
+    url = reverse("documents:compare", args=[first.document_id])
+    everything = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    changes = client.get(url + "?changes=only", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Mục tiêu chung." in everything and "<ins>15</ins>" in everything
+    assert "Mục tiêu chung." not in changes and "<ins>15</ins>" in changes
+    assert 'name="changes" value="only" checked' in changes

@@ -230,11 +230,17 @@ def test_the_workflow_timers_command_closes_a_round_without_quorum():
 
     dossier = make_dossier(state="council_review")
     round_ = open_round_on(dossier, council(), due_on=timezone.localdate())
-    fire_timers_at(deadline_timer(round_).scheduled)  # brings the moment due…
-    call_command("workflow_timers", stdout=open(os.devnull, "w"))  # …and cron's command
+    # As if the clock had passed the deadline: the timer is due now, and nothing fired it yet.
+    timer = deadline_timer(round_)
+    timer.scheduled = timezone.now()
+    timer.save(update_fields=["scheduled"])
     round_.refresh_from_db()
-    assert round_.result == "revision" and not round_.outcome["quorum_met"]
-    assert Dossier.objects.get(pk=dossier.pk).state == "revision_requested"
+    assert round_.is_open
+    call_command("workflow_timers", stdout=open(os.devnull, "w"))  # cron's command fires it
+    round_.refresh_from_db()
+    # No quorum: the round is void and the dossier waits for the council to convene again.
+    assert round_.result == "void" and not round_.outcome["quorum_met"]
+    assert Dossier.objects.get(pk=dossier.pk).state == "council_review"
 
 
 @pytest.mark.django_db

@@ -3,7 +3,7 @@
 from .appraisal import Appraisal, Recommendation
 from .audit import AppendOnlyQuerySet, AuditEntry
 from .dossiers import DecisionCounter, Dossier
-from .organisation import Agency, KindPolicy, Profile, PublicHoliday
+from .organisation import Agency, KindPolicy, Profile, PublicHoliday, SigningAuthority
 from .processes import DossierProcess, RoundProcess
 from .rounds import Round, RoundResult, RoundSeat, Seat, Vote, VoteChoice
 
@@ -24,6 +24,7 @@ __all__ = [
     "RoundResult",
     "RoundSeat",
     "Seat",
+    "SigningAuthority",
     "Vote",
     "VoteChoice",
 ]

@@ -26,6 +26,14 @@ class Agency(models.Model):
         return self.name
 
 
+class SigningAuthority(models.TextChoices):
+    """In whose name a person signs the office's documents (Party documents' signature block)."""
+
+    HEAD = "head", _("As the head of the office, with the title alone")
+    DEPUTY = "deputy", _("For the head (K/T), as a deputy")
+    BY_ORDER = "by_order", _("By order of the head (T/L)")
+
+
 class Profile(models.Model):
     """What Django's user lacks: the agency a drafter belongs to and a display title."""
 
@@ -34,6 +42,18 @@ class Profile(models.Model):
         Agency, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("agency")
     )
     position = models.CharField(_("position"), max_length=200, blank=True)
+    signs_as = models.CharField(
+        _("signs documents"),
+        max_length=20,
+        choices=SigningAuthority,
+        default=SigningAuthority.BY_ORDER,
+    )
+    signing_title = models.CharField(
+        _("title in the signature block"),
+        max_length=100,
+        blank=True,
+        help_text=_("For example “Phó Chánh Văn phòng”; empty: from the way the person signs."),
+    )
 
     class Meta:
         verbose_name = _("profile")
@@ -73,6 +93,23 @@ class KindPolicy(models.Model):
     appraisal_by_council = models.BooleanField(
         _("appraisal decided by a council vote"), default=False
     )
+    min_council_members = models.PositiveSmallIntegerField(
+        _("council members besides the chair (at least)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The chair votes too; the secretary keeps the minutes and does not vote. "
+            "Empty: the site's default (3 unless the operator set another)."
+        ),
+    )
+    secret_ballot_review = models.BooleanField(
+        _("secret ballot in council review"),
+        default=False,
+        help_text=_("Only the tally is shown and recorded, never who voted how."),
+    )
+    secret_ballot_appraisal = models.BooleanField(
+        _("secret ballot when the council decides the appraisal"), default=False
+    )
 
     class Meta:
         verbose_name = _("kind policy")
@@ -91,6 +128,19 @@ class KindPolicy(models.Model):
             value = getattr(self, field)
             if value is not None and not 0 <= value <= 1:
                 raise ValidationError({field: _("Enter a share between 0 and 1.")})
+
+    @property
+    def council_minimum(self) -> int:
+        """Voting members a council needs besides its chair."""
+        if self.min_council_members is not None:
+            return self.min_council_members
+        return settings.WORKFLOW_MIN_COUNCIL_MEMBERS
+
+    def secret_ballot_at(self, stage: str) -> bool:
+        return {
+            Stage.COUNCIL_REVIEW: self.secret_ballot_review,
+            Stage.APPRAISAL: self.secret_ballot_appraisal,
+        }.get(stage, False)
 
     def days_for(self, stage: str) -> int | None:
         return {

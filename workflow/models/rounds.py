@@ -32,6 +32,8 @@ class RoundResult(models.TextChoices):
     PASSED = "passed", _("Passed")
     REVISION = "revision", _("Revision requested")
     ABANDONED = "abandoned", _("Abandoned: the dossier left the stage")
+    # Too few members voted: the council convenes again; the agency has nothing to revise.
+    VOID = "void", _("Void: no quorum")
 
 
 class Round(models.Model):
@@ -54,6 +56,8 @@ class Round(models.Model):
     result = models.CharField(_("result"), max_length=20, choices=RoundResult, blank=True)
     # The tally as policies.Outcome counted it, kept as it was on the day.
     outcome = models.JSONField(_("tally"), default=dict, blank=True)
+    # Fixed when the round opens, from the kind's policy for the stage.
+    secret_ballot = models.BooleanField(_("secret ballot"), default=False)
 
     class Meta:
         ordering = ["dossier", "number"]

@@ -13,7 +13,6 @@ from documents.text import clean_text
 from .. import actions, flows, paperwork, permissions
 from ..errors import InvalidInput, NotPermitted, TransitionRefused, VoteClosed
 from ..models import Dossier, KindPolicy, Round, RoundResult, RoundSeat, Seat, Vote, VoteChoice
-from ..people import display_name
 from ..policies import APPROVE_WITH_CONDITIONS, RECUSE, REJECT, tally
 from ..signals import dossier_changed
 from ..states import Stage
@@ -45,9 +44,11 @@ def open_round(*, user, dossier_id, chair_id, member_ids, due_on=None, secretary
     voters = get_user_model().objects.filter(pk__in=voter_ids, is_active=True)
     if len(voters) != len(voter_ids) or not all(permissions.may_sit_on_council(v) for v in voters):
         raise InvalidInput(_("The chair and every member must be council members."))
+    policy = KindPolicy.for_kind(dossier.kind)
+    _check_council(voter_ids, policy, secretary_id=int(secretary_id or user.pk))
     today = timezone.localdate()
     if due_on is None:
-        due_on = in_working_days(KindPolicy.for_kind(dossier.kind).days_for(dossier.state) or 10)
+        due_on = in_working_days(policy.days_for(dossier.state) or 10)
     if due_on < today:
         raise InvalidInput(_("The deadline of a round cannot be in the past."))
     round_ = Round.objects.create(
@@ -56,6 +57,7 @@ def open_round(*, user, dossier_id, chair_id, member_ids, due_on=None, secretary
         number=dossier.rounds.count() + 1,
         opened_by=user,
         due_on=due_on,
+        secret_ballot=policy.secret_ballot_at(dossier.state),
     )
     secretary_id = int(secretary_id or user.pk)
     seats = [RoundSeat(round=round_, user_id=chair_id, role=Seat.CHAIR)]
@@ -78,6 +80,22 @@ def open_round(*, user, dossier_id, chair_id, member_ids, due_on=None, secretary
     )
     dossier_changed.send(sender=Dossier, dossier=dossier)
     return round_
+
+
+def _check_council(voter_ids, policy, *, secretary_id) -> None:
+    """A council votes with its chair and enough members; its secretary only keeps the minutes."""
+    if secretary_id in voter_ids:
+        raise InvalidInput(
+            _("The council secretary keeps the minutes and does not vote: choose other members."),
+            field="members",
+        )
+    minimum, chosen = policy.council_minimum, len(voter_ids) - 1
+    if chosen < minimum:
+        raise InvalidInput(
+            _("A council needs at least %(minimum)d members besides the chair; %(chosen)d chosen."),
+            {"minimum": minimum, "chosen": chosen},
+            field="members",
+        )
 
 
 _REQUIRED_TEXT = {
@@ -131,7 +149,7 @@ def cast_vote(*, user, round_id, choice, comment="", conditions="", conflict="")
     if choice in _REQUIRED_TEXT:
         field, message = _REQUIRED_TEXT[choice]
         if not texts[field]:
-            raise InvalidInput(str(message))
+            raise InvalidInput(message, field=field)
     # Seats do not change once a round is open: checked before taking the lock, kept short.
     voter_ids = list(
         RoundSeat.objects.filter(round_id=round_id)
@@ -175,16 +193,24 @@ def _record_vote(*, user, round_id, choice, texts) -> Vote:
         dossier_id=round_.dossier_id,
         actor=user,
         action=actions.CORRECT_VOTE if previous else actions.VOTE,
-        comment=texts["comment"],
-        details={
-            "round": round_.number,
-            "choice": choice,
-            "conditions": texts["conditions"],
-            "conflict": texts["conflict"],
-            **({"corrects": previous.choice} if previous else {}),
-        },
+        # The comment stays in the details: the history shows who voted, not how or why.
+        details=_vote_details(round_, choice, texts, previous),
     )
     return vote
+
+
+def _vote_details(round_, choice, texts, previous) -> dict:
+    details = {"round": round_.number}
+    if round_.secret_ballot:
+        return details  # a secret ballot records that a member voted, never how
+    return {
+        **details,
+        "choice": choice,
+        "comment": texts["comment"],
+        "conditions": texts["conditions"],
+        "conflict": texts["conflict"],
+        **({"corrects": previous.choice} if previous else {}),
+    }
 
 
 def close_round(*, round_id, user=None) -> Round:
@@ -216,6 +242,8 @@ def _close_locked_round(round_: Round, *, user) -> None:
     round_.outcome = {**asdict(outcome), "needs_revision": outcome.needs_revision}
     if round_.dossier.state != round_.stage:
         round_.result = RoundResult.ABANDONED
+    elif not outcome.quorum_met:
+        round_.result = RoundResult.VOID
     else:
         round_.result = RoundResult.REVISION if outcome.needs_revision else RoundResult.PASSED
     round_.save(update_fields=["closed_at", "outcome", "result"])
@@ -230,16 +258,22 @@ def _close_locked_round(round_: Round, *, user) -> None:
             "stage": round_.stage,
             "result": round_.result,
             "tally": round_.outcome,
-            "votes": {v.member.username: v.choice for v in current},
+            **(
+                {}
+                if round_.secret_ballot
+                else {"votes": {v.member.username: v.choice for v in current}}
+            ),
         },
     )
-    if round_.result == RoundResult.ABANDONED:
+    if round_.result in (RoundResult.ABANDONED, RoundResult.VOID):
+        # A void round leaves the dossier where it is: the secretary convenes the council again.
+        dossier_changed.send(sender=Dossier, dossier=round_.dossier)
         return
     passed_action, revision_action = _ROUND_ACTIONS[round_.stage]
     if round_.result == RoundResult.PASSED:
         action, comment = passed_action, ""
     else:
-        action, comment = revision_action, _revision_letter(outcome, current)
+        action, comment = revision_action, _revision_letter(current)
     # The council decided; the system takes the transition (permission is the council's).
     transition_dossier(
         dossier_id=round_.dossier_id,
@@ -250,15 +284,15 @@ def _close_locked_round(round_: Round, *, user) -> None:
     )
 
 
-def _revision_letter(outcome, votes) -> str:
-    lines = []
-    if not outcome.quorum_met:
-        lines.append(_("The council did not reach its quorum."))
-    elif not outcome.passed:
-        lines.append(_("The council did not pass the dossier."))
-    else:
-        lines.append(_("The council passed the dossier on conditions."))
-    for vote in votes:
-        if vote.conditions:
-            lines.append(f"- {display_name(vote.member)}: {vote.conditions}")
-    return "\n".join(lines)
+def _revision_letter(votes) -> str:
+    """The council's requests, as the council's: no names, each once, only what can be acted on."""
+    requests = dict.fromkeys(
+        line.lstrip("- ").strip()
+        for vote in votes
+        if vote.choice in (APPROVE_WITH_CONDITIONS, REJECT)
+        for line in vote.conditions.splitlines()
+        if line.strip()
+    )
+    if not requests:
+        return _("The council did not pass the dossier.")
+    return "\n".join(f"- {request}" for request in requests)

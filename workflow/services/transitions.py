@@ -90,6 +90,7 @@ def transition_dossier(*, dossier_id, action: str, user=None, comment: str = "",
             )
             _issue_paperwork(dossier, action=action, user=user, comment=comment)
             flows.follow_dossier(dossier)
+            paperwork.freeze_documents(dossier)
             dossier_transitioned.send(
                 sender=Dossier,
                 dossier=dossier,

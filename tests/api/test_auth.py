@@ -157,3 +157,12 @@ def test_schema_and_docs_are_served_from_local_files(client):
     docs = client.get("/api/v1/docs").content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in docs
     assert "cdn" not in docs.lower() and "https://" not in docs
+
+
+@pytest.mark.django_db
+def test_answers_follow_accept_language_and_default_to_vietnamese():
+    vietnamese = Client().get("/api/v1/dossiers", headers={"Accept-Language": "vi"})
+    assert vietnamese.json()["detail"].startswith("Hãy đăng nhập")
+    english = Client().get("/api/v1/dossiers", headers={"Accept-Language": "en"})
+    assert english.json()["detail"].startswith("Log in")
+    assert Client().get("/api/v1/dossiers").json()["detail"].startswith("Hãy đăng nhập")

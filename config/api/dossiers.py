@@ -27,7 +27,6 @@ from .schemas import (
 
 router = Router(tags=["dossiers"])
 
-ORDERINGS = ("updated_at", "created_at", "stage_due_on", "title", "id")
 ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error}
 
 
@@ -38,18 +37,28 @@ class DossierFilters(Schema):
     overdue: bool | None = None
     year: int | None = Field(None, ge=1900, le=2200)
     text: str | None = Field(None, max_length=200)
+    # Newest first by default: the primary key's index, no sort of the whole table.
     ordering: str = Field(
-        "-updated_at", pattern=r"^-?(updated_at|created_at|stage_due_on|title|id)$"
+        "-id", pattern=r"^-?(updated_at|created_at|stage_due_on|title|id)$"
     )
     page: int = Field(1, ge=1, le=100_000)
     page_size: int = Field(25, ge=1, le=100)
 
 
-def dossier_out(dossier) -> dict:
+def _labels() -> tuple[dict, dict]:
+    """The kinds' and stages' names in the request's language, translated once a page."""
+    return (
+        {value: str(label) for value, label in DossierKind.choices},
+        {value: str(label) for value, label in Stage.choices},
+    )
+
+
+def dossier_out(dossier, labels=None) -> dict:
+    kinds, stages = labels or _labels()
     return {
         "id": dossier.pk,
         "kind": dossier.kind,
-        "kind_label": str(dossier.get_kind_display()),
+        "kind_label": kinds.get(dossier.kind, dossier.kind),
         "agency": {
             "id": dossier.agency.pk,
             "code": dossier.agency.code,
@@ -58,7 +67,7 @@ def dossier_out(dossier) -> dict:
         "program": dossier.program,
         "title": dossier.title,
         "stage": dossier.state,
-        "stage_label": str(dossier.get_state_display()),
+        "stage_label": stages.get(dossier.state, dossier.state),
         "stage_due_on": dossier.stage_due_on,
         "decision_number": dossier.decision_number,
         "decision_date": dossier.decision_date,
@@ -96,12 +105,13 @@ def list_dossiers(request, filters: Query[DossierFilters]):
     count = dossiers.count()
     start = (filters.page - 1) * filters.page_size
     page = list(dossiers[start : start + filters.page_size]) if start < count else []
+    labels = _labels()
     return {
         "count": count,
         "page": filters.page,
         "pages": max(1, math.ceil(count / filters.page_size)),
         "page_size": filters.page_size,
-        "results": [dossier_out(d) for d in page],
+        "results": [dossier_out(d, labels) for d in page],
     }
 
 

@@ -9,7 +9,7 @@ import unicodedata
 from typing import Annotated
 
 from ninja import Schema
-from pydantic import AfterValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from documents.text import clean_text
 from workflow.models import Recommendation, VoteChoice
@@ -39,11 +39,16 @@ def text(max_length: int, min_length: int = 0):
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
+class Out(BaseModel):
+    """Answers are built as dicts by the routes: plain pydantic validates them without ninja's
+    attribute-reading wrapper (measurably faster on a page of 50)."""
+
+
 class Input(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
-class Error(Schema):
+class Error(Out):
     detail: str
     errors: list[dict] = []
 
@@ -51,13 +56,13 @@ class Error(Schema):
 # --- dossiers ---
 
 
-class AgencyOut(Schema):
+class AgencyOut(Out):
     id: int
     code: str
     name: str
 
 
-class DossierOut(Schema):
+class DossierOut(Out):
     id: int
     kind: str
     kind_label: str
@@ -73,7 +78,7 @@ class DossierOut(Schema):
     updated_at: datetime.datetime
 
 
-class DossierPage(Schema):
+class DossierPage(Out):
     count: int
     page: int
     pages: int
@@ -81,7 +86,7 @@ class DossierPage(Schema):
     results: list[DossierOut]
 
 
-class ActionOut(Schema):
+class ActionOut(Out):
     name: str
     label: str
     needs_comment: bool
@@ -115,7 +120,7 @@ class ActionIn(Input):
     comment: text(5000) = ""
 
 
-class AuditOut(Schema):
+class AuditOut(Out):
     id: int
     action: str
     actor: str | None
@@ -142,13 +147,13 @@ class VoteIn(Input):
     conflict: text(5000) = ""
 
 
-class SeatOut(Schema):
+class SeatOut(Out):
     user_id: int
     name: str
     role: str
 
 
-class VoteOut(Schema):
+class VoteOut(Out):
     id: int
     member_id: int
     member: str
@@ -160,7 +165,7 @@ class VoteOut(Schema):
     supersedes: int | None
 
 
-class RoundOut(Schema):
+class RoundOut(Out):
     id: int
     number: int
     stage: str
@@ -183,7 +188,7 @@ class AppraisalIn(Input):
     recommendation: Recommendation
 
 
-class AppraisalOut(Schema):
+class AppraisalOut(Out):
     id: int
     recommendation: str
     created_at: datetime.datetime
@@ -192,7 +197,7 @@ class AppraisalOut(Schema):
 # --- documents ---
 
 
-class VersionOut(Schema):
+class VersionOut(Out):
     id: int
     number: int
     size: int
@@ -202,28 +207,15 @@ class VersionOut(Schema):
     created_at: datetime.datetime
 
 
-class DocumentOut(Schema):
+class DocumentOut(Out):
     id: int
     doc_type: str
     title: str
     versions: list[VersionOut]
 
 
-class VersionText(Schema):
+class VersionText(Out):
     id: int
     document_id: int
     number: int
     text: str
-
-
-# --- tokens ---
-
-
-class TokenOut(Schema):
-    id: int
-    name: str
-    prefix: str
-    created_at: datetime.datetime
-    expires_at: datetime.datetime
-    last_used_at: datetime.datetime | None
-    revoked_at: datetime.datetime | None

@@ -12,7 +12,7 @@ from search.forms import DOC_TYPE_LABELS
 from workflow.states import DossierKind, Stage
 
 from .dossiers import ERRORS
-from .schemas import Error
+from .schemas import Error, Out
 
 router = Router(tags=["search"])
 DocType = Literal[tuple(DOC_TYPE_LABELS)]
@@ -31,13 +31,13 @@ class SearchQuery(Schema):
     page: int = Field(1, ge=1, le=500)
 
 
-class Facet(Schema):
+class Facet(Out):
     value: str | int
     count: int
     label: str
 
 
-class HitDossier(Schema):
+class HitDossier(Out):
     id: int
     url: str
     agency: dict
@@ -48,7 +48,7 @@ class HitDossier(Schema):
     decision_number: str
 
 
-class HitDocument(Schema):
+class HitDocument(Out):
     type: str
     type_label: str
     title: str
@@ -56,7 +56,7 @@ class HitDocument(Schema):
     date: str | None
 
 
-class Hit(Schema):
+class Hit(Out):
     key: str
     dossier: HitDossier
     document: HitDocument
@@ -65,7 +65,7 @@ class Hit(Schema):
     snippets_html: list[str]
 
 
-class SearchResult(Schema):
+class SearchResult(Out):
     total: int
     page: int
     pages: int

@@ -33,10 +33,10 @@ def test_create_with_bad_fields(world, change, field):
 
 
 @pytest.mark.django_db
-def test_an_unknown_kind_is_refused_by_the_service_in_words(world):
+def test_an_unknown_kind_is_refused_naming_the_field(world):
     response = world.client("drafter").post("/dossiers", {**GOOD, "kind": "poem"})
     assert response.status_code == 400
-    assert response.json()["detail"] == "Choose a kind of dossier from the list."
+    assert response.json()["errors"][0]["field"] == "kind"
 
 
 @pytest.mark.django_db

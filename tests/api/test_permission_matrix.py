@@ -198,7 +198,7 @@ def _make(world, case):
         services.open_round(
             user=world.users["secretary"],
             dossier_id=dossier.pk,
-            **{"chair_id": world.users["council_member"].pk, "member_ids": []},
+            **_round_body(world),
         )
     return dossier
 

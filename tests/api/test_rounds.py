@@ -49,7 +49,10 @@ def test_only_the_secretary_closes_a_round_early(world):
     chair = world.users["council_member"]
     round_id = (
         world.client("secretary")
-        .post(f"/dossiers/{dossier.pk}/rounds", {"chair_id": chair.pk, "member_ids": []})
+        .post(
+            f"/dossiers/{dossier.pk}/rounds",
+            {"chair_id": chair.pk, "member_ids": [world.users["second_member"].pk]},
+        )
         .json()["id"]
     )
     close = f"/dossiers/{dossier.pk}/rounds/{round_id}/close"
@@ -60,7 +63,8 @@ def test_only_the_secretary_closes_a_round_early(world):
     )
     closed = world.client("secretary").post(close)
     assert closed.status_code == 200 and closed.json()["closed_at"]
-    assert Dossier.objects.get(pk=dossier.pk).state == "revision_requested"  # no quorum
+    assert closed.json()["result"] == "void"  # no quorum: the secretary opens another round
+    assert Dossier.objects.get(pk=dossier.pk).state == "council_review"
 
 
 @pytest.mark.django_db

@@ -95,13 +95,9 @@ def list_dossiers(request, filters: Query[DossierFilters]):
         dossiers = dossiers.filter(created_at__year=filters.year)
     if filters.text and filters.text.strip():
         dossiers = dossiers.filter(title__icontains=clean_text(filters.text))
-    field = filters.ordering.lstrip("-")
-    descending = filters.ordering.startswith("-")
-    dossiers = (
-        dossiers.order_by(filters.ordering, "-id" if descending else "id")
-        if field != "id"
-        else dossiers.order_by(filters.ordering)
-    )
+    # The id breaks ties, in the same direction, so pages never overlap.
+    tiebreak = filters.ordering.replace(filters.ordering.lstrip("-"), "id")
+    dossiers = dossiers.order_by(*dict.fromkeys([filters.ordering, tiebreak]))
     count = dossiers.count()
     start = (filters.page - 1) * filters.page_size
     page = list(dossiers[start : start + filters.page_size]) if start < count else []

@@ -166,3 +166,11 @@ def test_answers_follow_accept_language_and_default_to_vietnamese():
     english = Client().get("/api/v1/dossiers", headers={"Accept-Language": "en"})
     assert english.json()["detail"].startswith("Log in")
     assert Client().get("/api/v1/dossiers").json()["detail"].startswith("Hãy đăng nhập")
+
+
+@pytest.mark.django_db
+def test_every_page_links_to_the_token_page():
+    user = make_user("clerk")
+    client = Client()
+    client.login(username=user.username, password=PASSWORD)
+    assert reverse("api_tokens:list") in client.get(reverse("workflow:home")).content.decode()

@@ -1,7 +1,8 @@
 """Settings, read from the environment with safe defaults for a single machine.
 
 DATABASE_URL switches from the embedded SQLite file to PostgreSQL; ELASTICSEARCH_URL switches
-search from the database's own full-text index to Elasticsearch. See docs/configuration.md.
+search from the database's own full-text index to Elasticsearch. The README lists every
+setting; docs/operations.md and docs/search.md say how to run them.
 """
 
 import os

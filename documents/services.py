@@ -2,7 +2,6 @@
 
 import hashlib
 import os
-import unicodedata
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -44,7 +43,7 @@ def _oversized(size: int, limit: int) -> DocumentRejected:
 def clean_filename(name: str) -> str:
     # Only for display and the download's name: storage paths never use what the user sent.
     base = os.path.basename((name or "").replace("\\", "/"))
-    base = "".join(ch for ch in unicodedata.normalize("NFC", base) if ch.isprintable())
+    base = "".join(ch for ch in clean_text(base) if ch.isprintable())
     return base.strip()[:200] or "document.docx"
 
 
@@ -211,7 +210,7 @@ def store_generated_document(
         )
 
 
-def issue_decision(
+def store_decision(
     *, dossier, signer: Signer, conditions=(), recipients=(), appraised=True
 ) -> DocumentVersion:
     """Render and store the approval decision from the dossier's number and date; call it in

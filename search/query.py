@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
+from documents.errors import DomainError
+
 from .normalization import clean_text, tokens
 
 MAX_CLAUSES = 32
@@ -28,7 +30,7 @@ _MINUSES = str.maketrans({c: "-" for c in "−–—‐‑﹣－"})
 _LEXEME = re.compile(r'(-?)"([^"]*)"|(\S+)')
 
 
-class QueryError(ValueError):
+class QueryError(DomainError, ValueError):
     """The query cannot be searched; str(error) is a message for the user."""
 
 

@@ -19,6 +19,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from documents.errors import DomainError
+
 from .backends import get_backend
 from .backends.base import Backend, Entry, Filters, SearchRequest, SearchResult, SearchUnavailable
 from .models import OutboxEntry
@@ -33,7 +35,7 @@ MAX_BACKOFF = datetime.timedelta(minutes=5)
 _LOCK_SPACE = zlib.crc32(b"search.outbox") & 0x7FFFFFFF
 
 
-class SearchError(Exception):
+class SearchError(DomainError):
     """A search that cannot be answered; str(error) is a message for the user.
 
     status: 400 when the query is at fault, 503 when the engine is.

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from .states import Stage
+
 
 @dataclass(frozen=True)
 class Action:
@@ -20,6 +22,13 @@ class Action:
     audit_label: str = ""
     # A question the browser asks before an action that cannot be taken back.
     confirm: str = ""
+    # A stage from which the action needs a note, and what the note says (a resubmission says
+    # what changed since the revision request).
+    note_at: str = ""
+    note_label: str = ""
+
+    def needs_note_at(self, stage: str) -> bool:
+        return bool(self.note_at) and stage == self.note_at
 
     @property
     def history_label(self) -> str:
@@ -54,6 +63,8 @@ ACTIONS = {
             SUBMIT,
             _("Submit"),
             confirm=_("Submit this dossier? Its documents are frozen until it comes back."),
+            note_at=Stage.REVISION_REQUESTED,
+            note_label=_("What you changed since the revision request"),
         ),
         Action(
             WITHDRAW,

@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
-from . import roles, services
+from . import permissions, roles, services
 from .models import Agency, Dossier, Profile, SigningAuthority
 
 DEMO_PASSWORD = "ct27-demo"  # printed by load_demo; a demo instance only
@@ -345,7 +345,7 @@ def _upload_documents(dossier, drafter):
 
 
 def _is_drafter_of(user, agency) -> bool:
-    return roles.has_role(user, roles.DRAFTER) and user.profile.agency_id == agency.pk
+    return permissions.may_create_dossier(user) and permissions.agency_id_of(user) == agency.pk
 
 
 def logins() -> list[tuple[str, str, str]]:

@@ -24,6 +24,7 @@ from documents.generation import (
     render_minutes,
     render_revision_letter,
 )
+from documents.models import DocumentType
 
 from . import permissions, selectors
 from .models import Round, Seat, VoteChoice
@@ -133,7 +134,7 @@ def issue_minutes(round_: Round) -> None:
         secret_ballot=round_.secret_ballot,
     )
     documents.store_generated_document(
-        dossier=dossier, doc_type="minutes", data_bytes=render_minutes(data)
+        dossier=dossier, doc_type=DocumentType.MINUTES, data_bytes=render_minutes(data)
     )
 
 
@@ -148,7 +149,9 @@ def issue_revision_letter(dossier, *, reasons: str, signer) -> None:
         round_number=dossier.round_number or None,
     )
     documents.store_generated_document(
-        dossier=dossier, doc_type="revision_letter", data_bytes=render_revision_letter(data)
+        dossier=dossier,
+        doc_type=DocumentType.REVISION_LETTER,
+        data_bytes=render_revision_letter(data),
     )
 
 
@@ -169,12 +172,14 @@ def issue_appraisal_report(appraisal) -> None:
         signer=signer_of(appraisal.appraiser, fallback_title="Chuyên viên thẩm định"),
     )
     documents.store_generated_document(
-        dossier=dossier, doc_type="appraisal_report", data_bytes=render_appraisal_report(data)
+        dossier=dossier,
+        doc_type=DocumentType.APPRAISAL_REPORT,
+        data_bytes=render_appraisal_report(data),
     )
 
 
 def issue_decision(dossier, *, approver, comment: str) -> None:
-    documents.issue_decision(
+    documents.store_decision(
         dossier=dossier,
         signer=signer_of(approver),
         conditions=_lines(comment),

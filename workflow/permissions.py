@@ -7,6 +7,7 @@ with the same rule a button or a service checks.
 """
 
 from django.apps import apps
+from django.utils.translation import gettext_lazy as _
 
 from . import actions
 from .roles import (
@@ -91,6 +92,14 @@ def may_take(action: str, dossier, user) -> bool:
 def has_required_content(dossier) -> bool:
     """A transition condition, not a permission: what a dossier must hold to be submitted."""
     return bool(dossier.title.strip() and dossier.program.strip() and dossier.summary.strip())
+
+
+def what_is_missing(action: str, dossier) -> str:
+    """Why a transition whose stage and person are right cannot be taken yet, in the words of
+    the person who would take it; empty when nothing is missing."""
+    if action == actions.SUBMIT and not has_required_content(dossier):
+        return str(_("Fill in the title, program and summary before submitting."))
+    return ""
 
 
 # --- dossiers and their documents ---

@@ -50,8 +50,8 @@ def tally(
 ) -> Outcome:
     """Count a round: `votes` holds each member's last choice, `members` the council's size.
 
-    DOMAIN.md default: a quorum of two thirds of the non-recused members, passed by more than
-    half of them approving; approval with conditions counts as approval.
+    The default (docs/domain.md): a quorum of two thirds of the non-recused members, passed by
+    more than half of them approving; approval with conditions counts as approval.
     """
     votes = list(votes)
     recused = votes.count(RECUSE)

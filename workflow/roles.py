@@ -1,4 +1,4 @@
-"""The roles of DOMAIN.md, kept as Django groups so an administrator manages them in the admin."""
+"""The roles of docs/domain.md, kept as Django groups so an administrator manages them."""
 
 from django.utils.translation import gettext_lazy as _
 

@@ -3,10 +3,12 @@
 from django.contrib.auth import get_user_model
 from django.db.models import F, Prefetch, QuerySet
 from django.http import Http404
+from django_fsm import can_proceed
 from viewflow.workflow.fields import get_task_ref
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from . import flows
 from .actions import is_button_action
 from .models import AuditEntry, Dossier, KindPolicy, Round, RoundSeat, Seat, Vote
 from .people import display_name
@@ -17,8 +19,10 @@ from .permissions import (
     may_create_dossier,
     may_edit_dossier,
     may_open_round,
+    may_take,
     may_upload_documents,
     visible_agency_ids,
+    what_is_missing,
 )
 from .roles import COUNCIL_MEMBER, DRAFTER, ROLE_LABELS, roles_of
 from .states import ROLE_QUEUES, TIMED_STAGES
@@ -72,6 +76,21 @@ def available_actions(user, dossier: Dossier) -> list[str]:
     ]
 
 
+def blocked_actions(user, dossier: Dossier) -> list[tuple[str, str]]:
+    """The buttons this user would have at this stage but not yet, each with what is missing."""
+    blocked = []
+    for name in dict.fromkeys(t.name for t in dossier.get_all_state_transitions()):
+        method = getattr(dossier, name)
+        if (
+            is_button_action(name)
+            and can_proceed(method, check_conditions=False)  # the right stage
+            and may_take(name, dossier, user)  # the right person
+            and not can_proceed(method)  # but something is missing
+        ):
+            blocked.append((name, what_is_missing(name, dossier)))
+    return blocked
+
+
 def history_of(dossier: Dossier) -> QuerySet[AuditEntry]:
     return dossier.audit_entries.select_related("actor")
 
@@ -103,8 +122,6 @@ def home_sections(user) -> list[tuple[str, QuerySet[Dossier]]]:
 
 def inbox_for(user) -> QuerySet[Task]:
     """The stage tasks waiting on the user's roles, on dossiers they may see; due first."""
-    from . import flows  # flows imports models; selectors is imported by models' neighbours
-
     roles = roles_of(user)
     refs = [get_task_ref(node) for node in flows.STAGE_TASKS if node.role in roles]
     dossier_path = "process__dossierprocess__dossier"
@@ -173,8 +190,6 @@ def council_candidates():
 
 def process_status(dossier: Dossier) -> dict | None:
     """Where the dossier's process stands: its current task and who holds it."""
-    from . import flows
-
     task = flows.active_task(dossier)
     if task is None:
         return None

@@ -1,7 +1,7 @@
 from django.dispatch import Signal
 
-# Both are sent inside the transaction that made the change, so receivers (the search outbox,
-# document freezing) commit or roll back with it.
+# Both are sent inside the transaction that made the change, so receivers (the search outbox)
+# commit or roll back with it. Documents are frozen by the transition itself (paperwork.py).
 
 # A dossier was created, edited or transitioned: `dossier=`.
 dossier_changed = Signal()

@@ -55,8 +55,8 @@ TIMED_STAGES = IN_REVIEW_STAGES | {Stage.REVISION_REQUESTED}
 # Plans go from the council straight to approval; reports and projects are appraised first.
 KINDS_WITH_APPRAISAL = frozenset({DossierKind.INVESTMENT_REPORT, DossierKind.PROJECT})
 
-# Whose queue a dossier at each stage sits in (the viewflow stage tasks and the inbox).
-# A rejected dossier waits for archiving in the same task as an approved one.
+# Whose queue a dossier at each stage sits in: the viewflow stage tasks, the inbox and the home
+# page all read it here. A rejected dossier waits for archiving like an approved one.
 STAGE_ROLES = {
     Stage.DRAFT: roles.DRAFTER,
     Stage.SUBMITTED: roles.SECRETARY,
@@ -65,16 +65,24 @@ STAGE_ROLES = {
     Stage.APPRAISAL: roles.APPRAISER,
     Stage.AWAITING_APPROVAL: roles.APPROVER,
     Stage.APPROVED: roles.CLERK,
+    Stage.REJECTED: roles.CLERK,
 }
 
-# What each role is waiting on, for its home page: (role, heading, stages).
+
+def stages_of(role: str) -> frozenset[str]:
+    """The stages whose dossiers wait on `role`."""
+    return frozenset(stage for stage, owner in STAGE_ROLES.items() if owner == role)
+
+
+# The home page: (role, heading, stages). Each role's own work, split where it reads better, and
+# what a role follows without holding it (the drafter's dossiers under review; the council's).
 ROLE_QUEUES = [
-    (roles.DRAFTER, _("Drafts and dossiers returned for revision"), EDITABLE_STAGES),
+    (roles.DRAFTER, _("Drafts and dossiers returned for revision"), stages_of(roles.DRAFTER)),
     (roles.DRAFTER, _("Your agency's dossiers under review"), IN_REVIEW_STAGES),
     (roles.SECRETARY, _("Submitted dossiers to check for completeness"), {Stage.SUBMITTED}),
     (roles.SECRETARY, _("Dossiers in council review"), {Stage.COUNCIL_REVIEW}),
     (roles.COUNCIL_MEMBER, _("Dossiers in council review"), {Stage.COUNCIL_REVIEW}),
-    (roles.APPRAISER, _("Dossiers awaiting appraisal"), {Stage.APPRAISAL}),
-    (roles.APPROVER, _("Dossiers awaiting your decision"), {Stage.AWAITING_APPROVAL}),
-    (roles.CLERK, _("Decided dossiers to archive"), TO_ARCHIVE_STAGES),
+    (roles.APPRAISER, _("Dossiers awaiting appraisal"), stages_of(roles.APPRAISER)),
+    (roles.APPROVER, _("Dossiers awaiting your decision"), stages_of(roles.APPROVER)),
+    (roles.CLERK, _("Decided dossiers to archive"), stages_of(roles.CLERK)),
 ]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import permissions, selectors, services
-from .actions import ACTIONS, is_button_action
+from .actions import ACCEPT, ACTIONS, is_button_action
 from .errors import DomainError
 from .forms import (
     AppraisalForm,
@@ -112,6 +112,11 @@ def _detail_page(request, dossier, **bound_forms):
     context = {
         "dossier": dossier,
         "actions": actions,
+        "blocked": [
+            (ACTIONS[name], reason)
+            for name, reason in selectors.blocked_actions(request.user, dossier)
+        ],
+        "checklist": selectors.policy_for(dossier.kind).checklist,
         # The latest steps stay in view; what is past folds away.
         "history": history[-RECENT_HISTORY:],
         "earlier_history": history[:-RECENT_HISTORY],
@@ -282,7 +287,12 @@ def dossier_transition(request, pk, action):
         return redirect("workflow:dossier", pk=pk)
     try:
         services.transition_dossier(
-            dossier_id=dossier.pk, action=action, user=request.user, comment=comment
+            dossier_id=dossier.pk,
+            action=action,
+            user=request.user,
+            comment=comment,
+            # The acceptance records the completeness checklist the secretary ticked.
+            checked=request.POST.getlist("checked") if action == ACCEPT else None,
         )
     except DomainError as error:
         messages.error(request, error.message)

@@ -87,6 +87,12 @@ class Person:
         for name, value in fields.items():
             element = form.find_element(By.NAME, name)
             tag = element.tag_name
+            if element.get_attribute("type") == "checkbox":
+                # True ticks every box of that name (a checklist), False leaves them all clear.
+                for box in form.find_elements(By.NAME, name):
+                    if box.is_selected() != bool(value):
+                        box.click()
+                continue
             if tag == "select":
                 choice = Select(element)
                 if choice.is_multiple:

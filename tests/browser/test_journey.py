@@ -100,10 +100,10 @@ def test_every_role_takes_the_dossier_from_draft_to_archive(driver, live_server,
     person.log_in(office["drafter"])
     person.open(f"/dossiers/{dossier.pk}/")
     assert "Thiếu phụ lục dự toán." in person.text()
-    person.send(f"/dossiers/{dossier.pk}/actions/submit/")
+    person.send(f"/dossiers/{dossier.pk}/actions/submit/", comment="Đã bổ sung theo yêu cầu.")
     person.log_in(office["secretary"])
     person.open(f"/dossiers/{dossier.pk}/")
-    person.send(f"/dossiers/{dossier.pk}/actions/accept/")
+    person.send(f"/dossiers/{dossier.pk}/actions/accept/", checked=True)
     round_ = _convene(person, office, dossier)
 
     # First round: every choice, one corrected; approval on conditions sends it back to revise.
@@ -123,10 +123,10 @@ def test_every_role_takes_the_dossier_from_draft_to_archive(driver, live_server,
     person.open(f"/documents/dossiers/{dossier.pk}/")
     assert "Revision letter" in person.text() or "revision" in person.text().lower()
     person.open(f"/dossiers/{dossier.pk}/")
-    person.send(f"/dossiers/{dossier.pk}/actions/submit/")
+    person.send(f"/dossiers/{dossier.pk}/actions/submit/", comment="Đã bổ sung theo yêu cầu.")
     person.log_in(office["secretary"])
     person.open(f"/dossiers/{dossier.pk}/")
-    person.send(f"/dossiers/{dossier.pk}/actions/accept/")
+    person.send(f"/dossiers/{dossier.pk}/actions/accept/", checked=True)
 
     # Second round: members approve, the secretary closes it before the chair votes.
     round_ = _convene(person, office, dossier)

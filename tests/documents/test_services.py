@@ -272,7 +272,7 @@ def test_the_decision_is_issued_from_the_dossiers_number_and_date():
         state="approved", decision_number="7-QĐ/VPTW", decision_date=datetime.date(2021, 8, 10)
     )
     signer = Signer(name="Nguyễn Văn An", capacity="CHÁNH VĂN PHÒNG")
-    version = services.issue_decision(dossier=dossier, signer=signer)
+    version = services.store_decision(dossier=dossier, signer=signer)
     assert version.frozen and version.document.doc_type == "decision"
     assert "Số 7-QĐ/VPTW" in version.text
     assert "Hà Nội, ngày 10 tháng 8 năm 2021" in version.text
@@ -281,7 +281,7 @@ def test_the_decision_is_issued_from_the_dossiers_number_and_date():
 
 def test_no_decision_without_a_number():
     with pytest.raises(DocumentRejected):
-        services.issue_decision(
+        services.store_decision(
             dossier=make_dossier(state="awaiting_approval"),
             signer=Signer(name="A", capacity="CHÁNH VĂN PHÒNG"),
         )

@@ -9,7 +9,7 @@ from documents.models import Document
 from tests.factories import PASSWORD, make_agency, make_dossier, make_user
 from tests.workflow.test_paperwork import generated
 from tests.workflow.test_voting import council
-from workflow.models import AuditEntry, Dossier, Round, Vote
+from workflow.models import AuditEntry, Dossier, KindPolicy, Round, Vote
 
 FINDINGS = [
     "legal_basis",
@@ -60,7 +60,8 @@ def test_a_title_with_a_word_line_break_goes_through_council_and_its_minutes():
     assert dossier.title == "Kế hoạch ứng dụng CNTT\nnăm 2026"
     assert dossier.summary == "Số hóa\nhồ sơ"
     post(drafter, "dossier_transition", dossier.pk, "submit")
-    post(make_user("secretary"), "dossier_transition", dossier.pk, "accept")
+    checked = KindPolicy.for_kind(dossier.kind).checklist
+    post(make_user("secretary"), "dossier_transition", dossier.pk, "accept", checked=checked)
 
     members = council()
     round_ = open_round_over_http(dossier, members)

@@ -113,3 +113,61 @@ def test_a_round_form_with_an_error_keeps_the_council_chosen(client):
     for member in members[1:]:
         assert f'value="{member.pk}" selected' in page
     assert not dossier.rounds.exists()
+
+
+@pytest.mark.django_db
+def test_the_drafter_is_told_why_submitting_is_not_possible_yet(client):
+    dossier = make_dossier(state="draft", kind="plan", summary="")
+    client.force_login(dossier.created_by)
+    page = client.get(
+        reverse("workflow:dossier", args=[dossier.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    blocked = page[page.index('class="blocked"') :].split("</p>")[0]
+    assert "Submit" in blocked and "disabled" in blocked
+    assert "Fill in the title, program and summary before submitting." in blocked
+    assert reverse("workflow:dossier_transition", args=[dossier.pk, "submit"]) not in page
+
+
+@pytest.mark.django_db
+def test_a_resubmission_carries_the_drafters_note_of_what_changed(client):
+    dossier = make_dossier(state="revision_requested", kind="plan")
+    client.force_login(dossier.created_by)
+    url = reverse("workflow:dossier_transition", args=[dossier.pk, "submit"])
+    page = client.get(
+        reverse("workflow:dossier", args=[dossier.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "What you changed since the revision request" in page
+    response = client.post(url, {"comment": ""}, HTTP_ACCEPT_LANGUAGE="en", follow=True)
+    assert "Please write what you changed since the revision request." in response.content.decode()
+    dossier.refresh_from_db()
+    assert dossier.state == "revision_requested"
+    client.post(url, {"comment": "Đã bổ sung dự toán chi tiết."})
+    dossier.refresh_from_db()
+    assert dossier.state == "submitted"
+    entry = dossier.audit_entries.get(action="submit")
+    assert entry.comment == "Đã bổ sung dự toán chi tiết."
+
+
+@pytest.mark.django_db
+def test_the_secretary_accepts_on_the_kinds_completeness_checklist(client):
+    from workflow.models import KindPolicy
+
+    KindPolicy.objects.update_or_create(
+        kind="plan", defaults={"completeness_checklist": "Tờ trình\nDự toán kinh phí"}
+    )
+    dossier = make_dossier(state="submitted", kind="plan")
+    client.force_login(make_user("secretary"))
+    page = client.get(
+        reverse("workflow:dossier", args=[dossier.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert 'name="checked" value="Tờ trình" required' in page
+    url = reverse("workflow:dossier_transition", args=[dossier.pk, "accept"])
+    response = client.post(url, {"checked": ["Tờ trình"]}, HTTP_ACCEPT_LANGUAGE="en", follow=True)
+    assert "not ticked: Dự toán kinh phí" in response.content.decode()
+    dossier.refresh_from_db()
+    assert dossier.state == "submitted"
+    client.post(url, {"checked": ["Tờ trình", "Dự toán kinh phí"]})
+    dossier.refresh_from_db()
+    assert dossier.state == "council_review"
+    entry = dossier.audit_entries.get(action="accept")
+    assert entry.details["checklist"] == ["Tờ trình", "Dự toán kinh phí"]

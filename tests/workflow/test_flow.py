@@ -73,7 +73,9 @@ def test_a_transition_failing_halfway_rolls_back_the_dossier_and_the_process_tog
     services.transition_dossier(
         dossier_id=dossier.pk, action="return_incomplete", user=secretary, comment="Thiếu"
     )
-    services.transition_dossier(dossier_id=dossier.pk, action="submit", user=dossier.created_by)
+    services.transition_dossier(
+        dossier_id=dossier.pk, action="submit", user=dossier.created_by, comment="Đã bổ sung"
+    )
     task_before = flows.active_task(dossier)
     tasks_before = Task.objects.count()
 

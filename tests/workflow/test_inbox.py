@@ -153,3 +153,13 @@ def test_the_dossier_page_says_who_holds_the_process(client):
     page = client.get(reverse("workflow:dossier", args=[dossier.pk])).content.decode()
     assert "Council review" in page  # /en/: English
     assert "Council secretary" in page
+
+
+def test_the_home_page_lists_every_stage_whose_task_waits_on_the_role():
+    # The inbox (viewflow stage tasks) and the home page read the same stage → role table.
+    from workflow import flows
+    from workflow.states import ROLE_QUEUES
+
+    for node in flows.STAGE_TASKS:
+        shown = set().union(*(stages for role, _, stages in ROLE_QUEUES if role == node.role))
+        assert node.stage in shown, (node.role, node.stage)

@@ -343,14 +343,15 @@ def test_a_deadline_close_racing_the_last_vote_closes_once():
     )
     assert not any(isinstance(r, Exception) and not isinstance(r, VoteClosed) for r in results)
     assert AuditEntry.objects.filter(dossier=dossier, action="close_round").count() == 1
-    # Whoever won the lock, the dossier took exactly one transition, matching the tally.
+    # Whoever won the lock, the round closed once and the dossier took at most one transition,
+    # matching the tally: a close before the last vote finds one of two voted, no quorum, and
+    # the void round leaves the dossier where it is.
     moves = AuditEntry.objects.filter(
         dossier=dossier, action__in=["pass_review", "request_revision"]
     )
-    assert moves.count() == 1
     round_.refresh_from_db()
-    expected = "pass_review" if round_.result == "passed" else "request_revision"
-    assert moves.get().action == expected
+    expected = {"passed": ["pass_review"], "revision": ["request_revision"], "void": []}
+    assert [m.action for m in moves] == expected[round_.result]
 
 
 @pytest.mark.postgres

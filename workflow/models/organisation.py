@@ -110,6 +110,20 @@ class KindPolicy(models.Model):
     secret_ballot_appraisal = models.BooleanField(
         _("secret ballot when the council decides the appraisal"), default=False
     )
+    completeness_checklist = models.TextField(
+        _("completeness checklist"),
+        blank=True,
+        default=(
+            "Tờ trình (văn bản đề nghị) của cơ quan\n"
+            "Tài liệu chính của hồ sơ\n"
+            "Dự toán kinh phí\n"
+            "Ý kiến của các cơ quan liên quan (nếu có)"
+        ),
+        help_text=_(
+            "What a complete dossier of this kind holds, one item a line: the secretary ticks "
+            "every item to accept a dossier."
+        ),
+    )
 
     class Meta:
         verbose_name = _("kind policy")
@@ -128,6 +142,10 @@ class KindPolicy(models.Model):
             value = getattr(self, field)
             if value is not None and not 0 <= value <= 1:
                 raise ValidationError({field: _("Enter a share between 0 and 1.")})
+
+    @property
+    def checklist(self) -> list[str]:
+        return [line.strip() for line in self.completeness_checklist.splitlines() if line.strip()]
 
     @property
     def council_minimum(self) -> int:

@@ -49,8 +49,13 @@ _TRANSITION_FIELDS = [
 ]
 
 
-def transition_dossier(*, dossier_id, action: str, user=None, comment: str = "", details=None):
+def transition_dossier(
+    *, dossier_id, action: str, user=None, comment: str = "", details=None, checked=None
+):
     """Take transition `action` on a dossier, as `user` (None: the system, e.g. a timer).
+
+    `checked`: for an acceptance, the completeness checklist's items the secretary ticked;
+    every item of the kind's checklist must be there, and the list goes into the audit trail.
 
     The row is locked and re-read first, so of two people clicking at once one succeeds and
     the other is told the dossier has moved on; nothing is half-written either way.
@@ -68,6 +73,12 @@ def transition_dossier(*, dossier_id, action: str, user=None, comment: str = "",
                 Round.objects.select_for_update().filter(dossier_id=dossier_id, closed_at=None)
             )
             dossier = Dossier.objects.select_for_update().get(pk=dossier_id)
+            if spec.needs_note_at(dossier.state) and not comment:
+                raise InvalidInput(
+                    _("Please write %(what)s.") % {"what": str(spec.note_label).lower()}
+                )
+            if action == actions.ACCEPT and checked is not None:
+                details = {**(details or {}), "checklist": _checklist(dossier, checked)}
             method = getattr(dossier, action)
             if user is not None and not has_transition_perm(method, user):
                 raise TransitionRefused(_refusal(dossier, action, user))
@@ -111,6 +122,21 @@ def transition_dossier(*, dossier_id, action: str, user=None, comment: str = "",
     return dossier
 
 
+def _checklist(dossier, checked) -> list[str]:
+    items = KindPolicy.for_kind(dossier.kind).checklist
+    missing = [item for item in items if item not in set(checked)]
+    if missing:
+        raise InvalidInput(
+            _(
+                "Tick every item of the completeness checklist (not ticked: %(missing)s); if "
+                "something is missing, return the dossier as incomplete."
+            )
+            % {"missing": "; ".join(missing)},
+            field="checked",
+        )
+    return items
+
+
 def _issue_paperwork(dossier, *, action, user, comment) -> None:
     if action in actions.ISSUES_DECISION:
         paperwork.issue_decision(dossier, approver=user, comment=comment)
@@ -128,7 +154,7 @@ def _refusal(dossier, action, user) -> str:
         }
     if user is not None and not permissions.may_take(action, dossier, user):
         return _("You are not allowed to “%(action)s” this dossier.") % {"action": label}
-    return _("Fill in the title, program and summary before submitting.")
+    return permissions.what_is_missing(action, dossier)
 
 
 # --- council rounds: the secretary opens, members vote, the tally decides ---

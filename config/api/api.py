@@ -37,7 +37,10 @@ def _status_of(error: DomainError) -> int:
 
 @api.exception_handler(DomainError)
 def domain_error(request, error):
-    return api.create_response(request, {"detail": error.message}, status=_status_of(error))
+    body = {"detail": error.message}
+    if error.field:
+        body["errors"] = [{"field": error.field, "message": error.message}]
+    return api.create_response(request, body, status=_status_of(error))
 
 
 def _field_of(loc) -> str:

@@ -10,7 +10,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 
 from documents.text import clean_text
 from workflow import permissions, selectors, services
-from workflow.actions import ACTIONS
+from workflow.actions import ACCEPT, ACTIONS
 from workflow.errors import NotPermitted, TransitionRefused
 from workflow.states import DossierKind, Stage
 
@@ -38,9 +38,7 @@ class DossierFilters(Schema):
     year: int | None = Field(None, ge=1900, le=2200)
     text: str | None = Field(None, max_length=200)
     # Newest first by default: the primary key's index, no sort of the whole table.
-    ordering: str = Field(
-        "-id", pattern=r"^-?(updated_at|created_at|stage_due_on|title|id)$"
-    )
+    ordering: str = Field("-id", pattern=r"^-?(updated_at|created_at|stage_due_on|title|id)$")
     page: int = Field(1, ge=1, le=100_000)
     page_size: int = Field(25, ge=1, le=100)
 
@@ -126,6 +124,7 @@ def dossier_detail(user, dossier) -> dict:
         "may_open_round": permissions.may_open_round(user, dossier),
         "may_appraise": permissions.may_appraise(user, dossier),
         "open_round": open_round.pk if open_round else None,
+        "checklist": selectors.policy_for(dossier.kind).checklist,
     }
 
 
@@ -173,7 +172,11 @@ def take_action(
     if not selectors.is_button_action(action):
         raise TransitionRefused(_("This is decided by a review round or a recorded appraisal."))
     services.transition_dossier(
-        dossier_id=dossier.pk, action=action, user=user, comment=payload.comment
+        dossier_id=dossier.pk,
+        action=action,
+        user=user,
+        comment=payload.comment,
+        checked=payload.checked if action == ACCEPT else None,
     )
     return dossier_detail(user, selectors.dossier_for(user, dossier_id))
 

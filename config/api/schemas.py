@@ -101,6 +101,7 @@ class DossierDetail(DossierOut):
     may_open_round: bool
     may_appraise: bool
     open_round: int | None
+    checklist: list[str]
 
 
 class DossierCreate(Input):
@@ -118,6 +119,9 @@ class DossierEdit(Input):
 
 class ActionIn(Input):
     comment: text(5000) = ""
+    # For "accept": the items of the kind's completeness checklist the secretary checked
+    # (the dossier's `checklist`); every one must be there, as on the page.
+    checked: list[text(500)] = Field(default_factory=list, max_length=100)
 
 
 class AuditOut(Out):

@@ -133,3 +133,23 @@ def test_another_agencys_dossier_is_404_everywhere(world):
     ]:
         assert getattr(client, method)(path).status_code == 404, path
     assert Dossier.objects.get(pk=dossier.pk).state == "draft"
+
+
+@pytest.mark.django_db
+def test_acceptance_needs_every_item_of_the_completeness_checklist_as_on_the_page(world):
+    dossier = world.dossier(state="submitted")
+    client = world.client("secretary")
+    checklist = client.get(f"/dossiers/{dossier.pk}").json()["checklist"]
+    assert checklist
+    url = f"/dossiers/{dossier.pk}/actions/accept"
+    partial = client.post(url, {"checked": checklist[:-1]})
+    assert partial.status_code == 400
+    assert partial.json()["errors"][0]["field"] == "checked"
+    assert client.post(url).status_code == 400
+    assert Dossier.objects.get(pk=dossier.pk).state == "submitted"
+    accepted = client.post(url, {"checked": checklist})
+    assert accepted.status_code == 200 and accepted.json()["stage"] == "council_review"
+    assert (
+        AuditEntry.objects.filter(dossier=dossier, action="accept").get().details["checklist"]
+        == checklist
+    )

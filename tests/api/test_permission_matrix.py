@@ -15,7 +15,7 @@ from documents.models import DocumentVersion
 from tests.api.conftest import ROLES, ApiClient
 from tests.documents.sample_files import simple_docx
 from tests.factories import PASSWORD
-from workflow import services
+from workflow import selectors, services
 from workflow.models import Appraisal, Dossier, Round, Vote
 
 FINDINGS = dict.fromkeys(
@@ -52,12 +52,18 @@ def _state(state):
 
 
 def _action(name, target, stage, comment="", kind="plan"):
+    def checked(dossier):
+        return selectors.policy_for(dossier.kind).checklist if name == "accept" else []
+
     return Case(
         f"action:{name}",
         stage,
-        api=lambda c, d, w: c.post(f"/dossiers/{d.pk}/actions/{name}", {"comment": comment}),
+        api=lambda c, d, w: c.post(
+            f"/dossiers/{d.pk}/actions/{name}", {"comment": comment, "checked": checked(d)}
+        ),
         ui=lambda c, d, w: c.post(
-            reverse("workflow:dossier_transition", args=[d.pk, name]), {"comment": comment}
+            reverse("workflow:dossier_transition", args=[d.pk, name]),
+            {"comment": comment, "checked": checked(d)},
         ),
         effect=_state(target),
         kind=kind,

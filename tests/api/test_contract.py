@@ -31,6 +31,7 @@ def contract_world(world):
     max_examples=2,
     deadline=None,
     derandomize=True,
+    database=None,  # no example database left in the work tree
     suppress_health_check=list(HealthCheck),
 )
 def test_every_operation_keeps_its_contract_for_every_role(case, contract_world):

@@ -6,6 +6,8 @@ import itertools
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -17,7 +19,19 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 
 @pytest.fixture
-def contract_world(world):
+def keep_the_test_connection():
+    # schemathesis calls the WSGI application itself, which closes the database connection at
+    # the end of each request; Django's test client stops that, and so must we here, or the
+    # test's transaction (on PostgreSQL, a real connection) is closed under it.
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def contract_world(world, keep_the_test_connection):
     # Something for each role to find: dossiers of both agencies at several stages.
     for stage in ("draft", "submitted", "council_review", "appraisal", "approved"):
         world.dossier(state=stage, kind="project")

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     # Our apps come before viewflow so that our Vietnamese catalogue wins where both translate
     # the same word ("History").
     "workflow",
+    "workflow.notifications",
     "documents",
     "search",
     "django_fsm",
@@ -173,6 +174,10 @@ LOGGING = {
 # admin says otherwise.
 WORKFLOW_MIN_COUNCIL_MEMBERS = int(os.environ.get("WORKFLOW_MIN_COUNCIL_MEMBERS", "3"))
 
+# An office's own .docx templates of the generated documents (edited in Word), used instead of the
+# shipped ones where a file of the same name is there (documents/docx_templates/).
+DOCUMENT_TEMPLATES_DIR = os.environ.get("DOCUMENT_TEMPLATES_DIR", "")
+
 # The title of the head of the issuing office, as signature blocks name it.
 OFFICE_HEAD_TITLE = os.environ.get("OFFICE_HEAD_TITLE", "Chánh Văn phòng")
 
@@ -186,3 +191,45 @@ API_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("API_WEBHOOK_TIMEOUT_SECONDS"
 API_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("API_WEBHOOK_MAX_ATTEMPTS", "8"))
 API_WEBHOOK_BACKOFF_SECONDS = int(os.environ.get("API_WEBHOOK_BACKOFF_SECONDS", "30"))
 WORKER_JOBS = {**globals().get("WORKER_JOBS", {}), "config.api.jobs.run_webhook_deliveries": 5}
+
+# --- Notifications (workflow.notifications): mail, reminders, the bell ---
+# Mail goes through Django's e-mail framework: SMTP when EMAIL_HOST is set, otherwise every
+# message is written to the console log (the demo), so a newcomer sees what would be sent.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "dossierflow@localhost")
+# Links in e-mails are absolute: the address users reach the site at.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+NOTIFICATIONS_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATIONS_MAX_ATTEMPTS", "6"))
+# Retry after 1, 2, 4, 8… minutes (doubling, capped at a day).
+NOTIFICATIONS_RETRY_SECONDS = float(os.environ.get("NOTIFICATIONS_RETRY_SECONDS", "60"))
+# A worker holds the e-mails it took this long; killed, they go to another worker after it.
+NOTIFICATIONS_LEASE_SECONDS = float(os.environ.get("NOTIFICATIONS_LEASE_SECONDS", "300"))
+# Daily digests are put together by the first sweep after this hour (local time).
+NOTIFICATIONS_DIGEST_HOUR = int(os.environ.get("NOTIFICATIONS_DIGEST_HOUR", "7"))
+TEMPLATES[0]["OPTIONS"]["context_processors"].append(
+    "workflow.notifications.context_processors.unread_notifications"
+)
+WORKER_JOBS = {
+    **globals().get("WORKER_JOBS", {}),
+    "workflow.notifications.jobs.run_mail_deliveries": 5,
+    "workflow.notifications.jobs.run_reminder_sweep": 3600,
+}
+
+# Dashboard (issue 15): the Program 27 dashboard is a sub-app of workflow with its own table of
+# stage visits (derived from the audit trail).
+INSTALLED_APPS += ["workflow.dashboard"]
+# How long computed dashboard figures stay in the cache (they are dropped sooner when the audit
+# trail moves); 0 computes them on every view.
+DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "300"))

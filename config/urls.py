@@ -13,6 +13,7 @@ urlpatterns += i18n_patterns(
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("documents/", include("documents.urls")),
     path("search/", include("search.urls")),
+    path("", include("workflow.notifications.urls")),
     path("", include("workflow.urls")),
     prefix_default_language=False,
 )

@@ -1,16 +1,16 @@
 """The documents the system issues: council minutes, revision-request letter, appraisal report and
-approval decision, each rendered from a plain data class in the Party layout (documents.layout).
+approval decision, each filled from a plain data class into its .docx template
+(documents.templating), which an office can edit in Word.
 
 The workflow app fills the data classes; nothing here reads the database. The text is Vietnamese
 whatever the reader's interface language: these are official documents, not interface.
 """
 
+import dataclasses
 import datetime
 from dataclasses import dataclass, field
 
-from docx.shared import Mm
-
-from . import layout
+from . import layout, templating
 from .layout import Letterhead, Signer
 
 __all__ = [
@@ -131,116 +131,111 @@ class DecisionData:
     authority: str = "CHÁNH VĂN PHÒNG TRUNG ƯƠNG ĐẢNG"
 
 
-def _numbered(document, items):
-    for i, text in enumerate(items, start=1):
-        layout.body(document, f"{i}. {text}")
-
-
 def _vote_label(vote: str) -> str:
     return VOTE_LABELS.get(vote, vote)
 
 
+def _letterhead(head: Letterhead) -> dict:
+    return {
+        "parent_body": head.parent_body,
+        "issuing_body": head.issuing_body,
+        "number": head.number,
+        "date_line": layout.date_line(head.place, head.date),
+    }
+
+
+def _render(name: str, data, subject: str, **context) -> bytes:
+    return templating.render(
+        name,
+        {**_letterhead(data.letterhead), "subject": subject, **context},
+        title=subject,
+        author=OFFICE,
+        date=data.letterhead.date,
+    )
+
+
+def _day(day: datetime.date) -> str:
+    return f"{day.day:02d}/{day.month:02d}/{day.year}"
+
+
 def render_minutes(data: MinutesData) -> bytes:
     subject = f"Họp Hội đồng xét duyệt hồ sơ “{data.dossier_title}” (vòng {data.round_number})"
-    document = layout.new_document(title=subject, author=OFFICE, date=data.letterhead.date)
-    layout.letterhead(document, data.letterhead)
-    layout.heading(document, "BIÊN BẢN", subject)
-    day = data.letterhead.date
-    layout.body(
-        document,
-        f"Ngày {day.day:02d}/{day.month:02d}/{day.year}, tại {data.meeting_place}, Hội đồng xét "
-        f"duyệt họp xem xét hồ sơ “{data.dossier_title}” của {data.agency_name}, "
-        f"vòng xét duyệt thứ {data.round_number}.",
-    )
-    layout.body(document, "I. THÀNH PHẦN VÀ Ý KIẾN CỦA THÀNH VIÊN HỘI ĐỒNG", bold=True)
-    layout.grid(
-        document,
-        ("STT", "Họ và tên", "Chức danh", "Biểu quyết", "Ý kiến"),
-        [
-            (i, m.name, m.role, _vote_label(m.vote), m.comment)
-            for i, m in enumerate(data.members, start=1)
-        ],
-        (Mm(12), Mm(40), Mm(30), Mm(33), Mm(50)),
-    )
     t = data.tally
-    layout.body(document, "II. KẾT QUẢ BIỂU QUYẾT", bold=True)
-    layout.body(
-        document,
-        f"Tổng số thành viên: {t.members}; không tham gia do xung đột lợi ích: {t.recused}; "
-        f"số thành viên biểu quyết: {t.voted}.",
-    )
-    layout.body(
-        document,
-        f"{VOTE_LABELS['approve']}: {t.approve}; "
-        f"{VOTE_LABELS['approve_with_conditions'].lower()}: {t.approve_with_conditions}; "
-        f"{VOTE_LABELS['reject'].lower()}: {t.reject}; "
-        f"{VOTE_LABELS['abstain'].lower()}: {t.abstain}.",
-    )
     if not t.quorum_met:
-        layout.body(
-            document,
+        result = (
             "Không đủ số thành viên biểu quyết theo quy định: vòng xét duyệt không có giá trị, "
-            "Hội đồng sẽ họp lại.",
-            bold=True,
+            "Hội đồng sẽ họp lại."
         )
     else:
         outcome = "THÔNG QUA" if t.passed else "KHÔNG THÔNG QUA"
-        layout.body(document, f"Đủ số thành viên theo quy định. Kết quả: {outcome}.", bold=True)
-    sections = iter(("III", "IV"))
-    if data.conditions:
-        layout.body(document, f"{next(sections)}. CÁC ĐIỀU KIỆN KÈM THEO", bold=True)
-        _numbered(document, data.conditions)
-    if data.rejection_reasons:
-        layout.body(document, f"{next(sections)}. LÝ DO KHÔNG TÁN THÀNH", bold=True)
-        _numbered(document, data.rejection_reasons)
-    if data.conclusion:
-        layout.body(document, data.conclusion)
-    layout.body(document, "Biên bản được lập thành 02 bản, lưu hồ sơ và gửi đơn vị đề xuất.")
-    layout.signature(document, (data.secretary, data.chair))
-    return layout.save_reproducibly(document)
+        result = f"Đủ số thành viên theo quy định. Kết quả: {outcome}."
+    sections = [
+        (heading, items)
+        for heading, items in (
+            ("CÁC ĐIỀU KIỆN KÈM THEO", data.conditions),
+            ("LÝ DO KHÔNG TÁN THÀNH", data.rejection_reasons),
+        )
+        if items
+    ]
+    return _render(
+        "minutes",
+        data,
+        subject,
+        opening=(
+            f"Ngày {_day(data.letterhead.date)}, tại {data.meeting_place}, Hội đồng xét duyệt "
+            f"họp xem xét hồ sơ “{data.dossier_title}” của {data.agency_name}, vòng xét duyệt "
+            f"thứ {data.round_number}."
+        ),
+        members=[
+            {**dataclasses.asdict(m), "vote": _vote_label(m.vote)} for m in data.members
+        ],
+        tally=t,
+        counts=(
+            f"{VOTE_LABELS['approve']}: {t.approve}; "
+            f"{VOTE_LABELS['approve_with_conditions'].lower()}: {t.approve_with_conditions}; "
+            f"{VOTE_LABELS['reject'].lower()}: {t.reject}; "
+            f"{VOTE_LABELS['abstain'].lower()}: {t.abstain}."
+        ),
+        result=result,
+        sections=[
+            {"heading": f"{number}. {heading}", "items": items}
+            for number, (heading, items) in zip(("III", "IV"), sections, strict=False)
+        ],
+        conclusion=data.conclusion,
+        chair=data.chair,
+        secretary=data.secretary,
+    )
 
 
 def render_revision_letter(data: RevisionLetterData) -> bytes:
     subject = f"Đề nghị chỉnh sửa, bổ sung hồ sơ “{data.dossier_title}”"
-    document = layout.new_document(title=subject, author=OFFICE, date=data.letterhead.date)
-    layout.letterhead(document, data.letterhead)
-    layout.heading(document, "THÔNG BÁO", subject)
-    layout.line(document, f"Kính gửi: {data.agency_name}", bold=True, space_after=6)
-    round_text = f" tại vòng xét duyệt thứ {data.round_number}" if data.round_number else ""
-    layout.body(
-        document,
-        f"Qua xem xét hồ sơ “{data.dossier_title}”{round_text}, Văn phòng Trung ương Đảng "
-        f"đề nghị {data.agency_name} chỉnh sửa, bổ sung các nội dung sau:",
+    return _render(
+        "revision_letter",
+        data,
+        subject,
+        agency_name=data.agency_name,
+        dossier_title=data.dossier_title,
+        round_text=f" tại vòng xét duyệt thứ {data.round_number}" if data.round_number else "",
+        reasons=data.reasons,
+        due_date=_day(data.due_date) if data.due_date else "",
+        recipients=["Như trên"],
+        signer=data.signer,
     )
-    _numbered(document, data.reasons)
-    if data.due_date:
-        due = data.due_date
-        layout.body(
-            document,
-            f"Hồ sơ đã chỉnh sửa, bổ sung đề nghị gửi lại trước ngày "
-            f"{due.day:02d}/{due.month:02d}/{due.year}.",
-        )
-    layout.signature(document, (data.signer,), recipients=("Như trên",))
-    return layout.save_reproducibly(document)
 
 
 def render_appraisal_report(data: AppraisalReportData) -> bytes:
     subject = f"Kết quả thẩm định {data.kind_label} “{data.dossier_title}”"
-    document = layout.new_document(title=subject, author=OFFICE, date=data.letterhead.date)
-    layout.letterhead(document, data.letterhead)
-    layout.heading(document, "BÁO CÁO", subject)
-    layout.body(document, f"Đơn vị đề xuất: {data.agency_name}.")
-    layout.body(document, "I. Ý KIẾN THẨM ĐỊNH", bold=True)
-    for i, (heading, text) in enumerate(data.findings, start=1):
-        layout.body(document, f"{i}. {heading[:1].upper()}{heading[1:]}", bold=True)
-        layout.body(document, text)
-    layout.body(document, "II. KẾT LUẬN", bold=True)
-    layout.body(document, _appraisal_conclusion(data))
-    if data.conditions:
-        layout.body(document, "III. CÁC ĐIỀU KIỆN KÈM THEO", bold=True)
-        _numbered(document, data.conditions)
-    layout.signature(document, (data.signer,), recipients=("Lãnh đạo Văn phòng", data.agency_name))
-    return layout.save_reproducibly(document)
+    return _render(
+        "appraisal_report",
+        data,
+        subject,
+        agency_name=data.agency_name,
+        findings=[(f"{heading[:1].upper()}{heading[1:]}", text) for heading, text in data.findings],
+        conclusion=_appraisal_conclusion(data),
+        conditions=data.conditions,
+        recipients=["Lãnh đạo Văn phòng", data.agency_name],
+        signer=data.signer,
+    )
 
 
 def _appraisal_conclusion(data: AppraisalReportData) -> str:
@@ -260,36 +255,20 @@ def decision_recipients(agency_name: str, others=()) -> tuple[str, ...]:
 
 def render_decision(data: DecisionData) -> bytes:
     subject = f"Phê duyệt {data.kind_label} “{data.dossier_title}”"
-    document = layout.new_document(title=subject, author=OFFICE, date=data.letterhead.date)
-    layout.letterhead(document, data.letterhead)
-    layout.heading(document, "QUYẾT ĐỊNH", subject)
-    layout.line(document, data.authority, bold=True, space_after=6)
-    for basis in data.legal_bases:
-        layout.body(document, basis, italic=True)
     review = "kết quả xét duyệt của Hội đồng xét duyệt"
     if data.appraised:
         review += " và Báo cáo kết quả thẩm định"
-    layout.body(document, f"Xét đề nghị của {data.agency_name}, {review},", italic=True)
-    layout.line(document, "QUYẾT ĐỊNH", bold=True, space_after=6)
-    layout.body(
-        document,
-        f"Điều 1. Phê duyệt {data.kind_label} “{data.dossier_title}” của {data.agency_name}.",
+    return _render(
+        "decision",
+        data,
+        subject,
+        authority=data.authority,
+        legal_bases=data.legal_bases,
+        proposal=f"Xét đề nghị của {data.agency_name}, {review},",
+        kind_label=data.kind_label,
+        dossier_title=data.dossier_title,
+        agency_name=data.agency_name,
+        conditions=data.conditions,
+        recipients=decision_recipients(data.agency_name, data.recipients),
+        signer=data.signer,
     )
-    if data.conditions:
-        layout.body(document, "Điều 2. Việc triển khai bảo đảm các điều kiện sau:")
-        _numbered(document, data.conditions)
-    else:
-        layout.body(
-            document,
-            f"Điều 2. {data.agency_name} tổ chức triển khai theo nội dung được phê duyệt, "
-            "bảo đảm hiệu quả, an toàn, an ninh thông tin.",
-        )
-    layout.body(
-        document,
-        f"Điều 3. Quyết định có hiệu lực từ ngày ký. {data.agency_name} và các đơn vị liên quan "
-        "chịu trách nhiệm thi hành Quyết định này.",
-    )
-    layout.signature(
-        document, (data.signer,), recipients=decision_recipients(data.agency_name, data.recipients)
-    )
-    return layout.save_reproducibly(document)

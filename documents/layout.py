@@ -239,7 +239,12 @@ def save_reproducibly(document) -> bytes:
     """The .docx bytes, with zip entries stamped and ordered the same on every run and host."""
     raw = io.BytesIO()
     document.save(raw)
-    source = zipfile.ZipFile(io.BytesIO(raw.getvalue()))
+    return reproducible_zip(raw.getvalue())
+
+
+def reproducible_zip(docx: bytes) -> bytes:
+    """The same .docx with every zip entry stamped alike, whatever host or hour wrote it."""
+    source = zipfile.ZipFile(io.BytesIO(docx))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as target:
         for info in source.infolist():

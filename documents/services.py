@@ -217,8 +217,39 @@ def store_decision(
     the approving transaction, after `approve()` has given the dossier its number."""
     if not dossier.decision_number or not dossier.decision_date:
         raise DocumentRejected(_("The dossier has no decision number yet."))
-    data = DecisionData(
-        letterhead=Letterhead(date=dossier.decision_date, number=dossier.decision_number),
+    data = _decision_data(
+        dossier,
+        Letterhead(date=dossier.decision_date, number=dossier.decision_number),
+        signer=signer,
+        conditions=conditions,
+        recipients=recipients,
+        appraised=appraised,
+    )
+    return store_generated_document(
+        dossier=dossier, doc_type=DocumentType.DECISION, data_bytes=render_decision(data)
+    )
+
+
+def preview_decision(
+    *, dossier, signer: Signer, on, number_series: str, conditions=(), appraised=True
+) -> bytes:
+    """The decision as it would be issued today, its number left blank: for the approver to
+    read before approving. Nothing is stored."""
+    blank = f"{' ' * 6}-{number_series}"
+    data = _decision_data(
+        dossier,
+        Letterhead(date=on, number=blank),
+        signer=signer,
+        conditions=conditions,
+        recipients=(),
+        appraised=appraised,
+    )
+    return render_decision(data)
+
+
+def _decision_data(dossier, letterhead, *, signer, conditions, recipients, appraised):
+    return DecisionData(
+        letterhead=letterhead,
         dossier_title=dossier.title,
         agency_name=dossier.agency.name,
         kind_label=KIND_LABELS.get(dossier.kind, dossier.kind),
@@ -226,9 +257,6 @@ def store_decision(
         conditions=tuple(conditions),
         recipients=tuple(recipients),
         appraised=appraised,
-    )
-    return store_generated_document(
-        dossier=dossier, doc_type=DocumentType.DECISION, data_bytes=render_decision(data)
     )
 
 

@@ -1,10 +1,26 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
 
-from .models import Agency, AuditEntry, Dossier, KindPolicy, Profile, PublicHoliday
+from .actions import ACTIONS, RECORDED_ACTIONS, history_label
+from .models import (
+    Agency,
+    AuditEntry,
+    Dossier,
+    KindPolicy,
+    Profile,
+    PublicHoliday,
+    RegisterEntry,
+)
+from .templatetags.history import stage_label
 
 User = get_user_model()
+
+# The product's name on every admin page, in the reader's language.
+admin.site.site_header = _("dossierflow: administration")
+admin.site.site_title = _("dossierflow administration")
+admin.site.index_title = _("Agencies, users, policies and records")
 
 
 @admin.register(Agency)
@@ -44,6 +60,8 @@ class KindPolicyAdmin(admin.ModelAdmin):
         "quorum",
         "pass_threshold",
         "appraisal_by_council",
+        "min_council_members",
+        "secret_ballot_review",
     ]
 
 
@@ -74,7 +92,39 @@ class DossierAdmin(ReadOnlyAdmin):
     search_fields = ["title", "decision_number"]
 
 
+class ActionFilter(admin.SimpleListFilter):
+    """Filter the audit trail by action, named as the history names them (no raw codes)."""
+
+    title = _("action")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        return [(name, history_label(name)) for name in (*ACTIONS, *RECORDED_ACTIONS)]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "dossier", "actor", "action", "from_state", "to_state"]
-    list_filter = ["action"]
+    list_display = ["created_at", "dossier", "actor", "action_name", "from_stage", "to_stage"]
+    list_filter = [ActionFilter]
+
+    @admin.display(description=_("action"), ordering="action")
+    def action_name(self, entry):
+        return history_label(entry.action)
+
+    @admin.display(description=_("from"))
+    def from_stage(self, entry):
+        return stage_label(entry.from_state)
+
+    @admin.display(description=_("to"))
+    def to_stage(self, entry):
+        return stage_label(entry.to_state)
+
+
+@admin.register(RegisterEntry)
+class RegisterEntryAdmin(ReadOnlyAdmin):
+    list_display = ["number", "issued_on", "subject", "dossier"]
+    list_filter = ["series", "year"]
+    search_fields = ["number", "subject"]

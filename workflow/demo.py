@@ -230,6 +230,7 @@ def load_demo() -> tuple[int, int]:
         if user is None:
             last, _, first = full_name.rpartition(" ")
             user = User(username=username, first_name=first, last_name=last)
+            user.email = f"{username}@demo.dossierflow.invalid"
             user.is_staff = user.is_superuser = role == roles.ADMINISTRATOR
             user.set_password(DEMO_PASSWORD)
             user.save()

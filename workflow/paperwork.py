@@ -6,6 +6,7 @@ happened. Rendering and storage belong to the documents app, which never imports
 asks the `DocumentAccess` registered here (workflow/apps.py) for the permission decisions.
 """
 
+from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -26,8 +27,8 @@ from documents.generation import (
 )
 from documents.models import DocumentType
 
-from . import permissions, selectors
-from .models import Round, Seat, VoteChoice
+from . import decisions, permissions, selectors
+from .models import RegisterEntry, Round, Seat, VoteChoice
 from .people import display_name
 from .signatures import signer_of
 from .states import EDITABLE_STAGES, FREEZING_STAGES, SEALED_STAGES
@@ -110,8 +111,9 @@ def issue_minutes(round_: Round) -> None:
     outcome = round_.outcome
     chair = next((s.user for s in seats if s.role == Seat.CHAIR), None)
     secretary = next((s.user for s in seats if s.role == Seat.SECRETARY), round_.opened_by)
+    letterhead = _numbered(decisions.MINUTES, timezone.localdate(round_.closed_at))
     data = MinutesData(
-        letterhead=Letterhead(date=timezone.localdate(round_.closed_at)),
+        letterhead=letterhead,
         dossier_title=dossier.title,
         agency_name=dossier.agency.name,
         round_number=round_.number,
@@ -133,14 +135,20 @@ def issue_minutes(round_: Round) -> None:
         rejection_reasons=_texts_of(current.values(), VoteChoice.REJECT),
         secret_ballot=round_.secret_ballot,
     )
-    documents.store_generated_document(
+    version = documents.store_generated_document(
         dossier=dossier, doc_type=DocumentType.MINUTES, data_bytes=render_minutes(data)
+    )
+    _register(
+        version,
+        letterhead,
+        f"Biên bản họp Hội đồng xét duyệt hồ sơ “{dossier.title}” (vòng {round_.number})",
     )
 
 
 def issue_revision_letter(dossier, *, reasons: str, signer) -> None:
+    letterhead = _numbered(decisions.NOTICE, timezone.localdate())
     data = RevisionLetterData(
-        letterhead=Letterhead(date=timezone.localdate()),
+        letterhead=letterhead,
         dossier_title=dossier.title,
         agency_name=dossier.agency.name,
         reasons=_lines(reasons),
@@ -148,11 +156,12 @@ def issue_revision_letter(dossier, *, reasons: str, signer) -> None:
         due_date=dossier.stage_due_on,
         round_number=dossier.round_number or None,
     )
-    documents.store_generated_document(
+    version = documents.store_generated_document(
         dossier=dossier,
         doc_type=DocumentType.REVISION_LETTER,
         data_bytes=render_revision_letter(data),
     )
+    _register(version, letterhead, f"Đề nghị chỉnh sửa, bổ sung hồ sơ “{dossier.title}”")
 
 
 def issue_appraisal_report(appraisal) -> None:
@@ -162,8 +171,9 @@ def issue_appraisal_report(appraisal) -> None:
             (str(appraisal._meta.get_field(name).verbose_name), getattr(appraisal, name))
             for name in appraisal.FINDINGS
         )
+    letterhead = _numbered(decisions.REPORT, timezone.localdate(appraisal.created_at))
     data = AppraisalReportData(
-        letterhead=Letterhead(date=timezone.localdate(appraisal.created_at)),
+        letterhead=letterhead,
         dossier_title=dossier.title,
         agency_name=dossier.agency.name,
         kind_label=KIND_LABELS.get(dossier.kind, dossier.kind),
@@ -171,17 +181,51 @@ def issue_appraisal_report(appraisal) -> None:
         recommendation=appraisal.recommendation,
         signer=signer_of(appraisal.appraiser, fallback_title="Chuyên viên thẩm định"),
     )
-    documents.store_generated_document(
+    version = documents.store_generated_document(
         dossier=dossier,
         doc_type=DocumentType.APPRAISAL_REPORT,
         data_bytes=render_appraisal_report(data),
     )
+    _register(version, letterhead, f"Kết quả thẩm định hồ sơ “{dossier.title}”")
 
 
 def issue_decision(dossier, *, approver, comment: str) -> None:
-    documents.store_decision(
+    version = documents.store_decision(
         dossier=dossier,
         signer=signer_of(approver),
         conditions=_lines(comment),
         appraised=dossier.needs_appraisal,
+    )
+    letterhead = Letterhead(date=dossier.decision_date, number=dossier.decision_number)
+    _register(version, letterhead, f"Phê duyệt hồ sơ “{dossier.title}”")
+
+
+def preview_decision(dossier, *, approver) -> bytes:
+    """The decision the approver would issue now, unnumbered, for reading before approving."""
+    return documents.preview_decision(
+        dossier=dossier,
+        signer=signer_of(approver),
+        on=timezone.localdate(),
+        number_series=f"{decisions.DECISION}/{settings.DECISION_ISSUING_BODY}",
+        appraised=dossier.needs_appraisal,
+    )
+
+
+def _numbered(series: str, on) -> Letterhead:
+    """A letterhead with the next number of the document type's series."""
+    return Letterhead(date=on, number=decisions.allocate_number(series=series, on=on))
+
+
+def _register(version, letterhead: Letterhead, subject: str) -> None:
+    """Write the issued document into the office's register, in the issuing transaction."""
+    number = letterhead.number
+    RegisterEntry.objects.create(
+        number=number,
+        series=number.split("-", 1)[1].split("/", 1)[0],
+        year=letterhead.date.year,
+        issued_on=letterhead.date,
+        dossier_id=version.document.dossier_id,
+        doc_type=version.document.doc_type,
+        version_id=version.pk,
+        subject=subject[:600],
     )

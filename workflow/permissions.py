@@ -39,6 +39,17 @@ def visible_agency_ids(user) -> set[int] | None:
     return set()
 
 
+def may_see(user, dossier) -> bool:
+    """visible_agency_ids for one dossier, without a query once the roles are cached."""
+    agency_ids = visible_agency_ids(user)
+    return agency_ids is None or dossier.agency_id in agency_ids
+
+
+def may_see_dashboard(user) -> bool:
+    """The Program 27 dashboard: the central office sees every agency, a drafter their own."""
+    return visible_agency_ids(user) != set()
+
+
 # --- the transitions' permissions (dossier, user) ---
 
 
@@ -120,6 +131,11 @@ def may_upload_documents(user, dossier) -> bool:
 def sees_overdue(user) -> bool:
     """The home page lists overdue dossiers to those who chase them."""
     return bool(roles_of(user) & {SECRETARY, APPROVER})
+
+
+def may_preview_decision(user, dossier) -> bool:
+    """The approver reads the draft decision while the dossier awaits approval."""
+    return dossier.state == Stage.AWAITING_APPROVAL and is_approver(dossier, user)
 
 
 # --- council rounds ---

@@ -40,3 +40,24 @@ def roles_of(user) -> frozenset[str]:
 
 def has_role(user, role: str) -> bool:
     return role in roles_of(user)
+
+
+def preload_roles(users) -> list:
+    """The users with their roles cached as roles_of would: two queries for any number of them.
+
+    For work on many people at once (notifying a council), where roles_of would ask per person.
+    """
+    from django.contrib.auth.models import Group
+    from django.db.models import Prefetch
+
+    users = list(
+        users.prefetch_related(
+            Prefetch("groups", queryset=Group.objects.filter(name__in=ROLES), to_attr="_roles")
+        )
+    )
+    for user in users:
+        names = frozenset(g.name for g in user._roles) if user.is_active else frozenset()
+        if user.is_active and user.is_superuser:
+            names |= {ADMINISTRATOR}
+        user._dossierflow_roles = names
+    return users

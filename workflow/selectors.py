@@ -1,7 +1,10 @@
 """Every read with a permission in it. Views, documents and search ask here who sees what."""
 
+import datetime
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django_fsm import can_proceed
 from viewflow.workflow.fields import get_task_ref
@@ -10,7 +13,17 @@ from viewflow.workflow.status import STATUS
 
 from . import flows
 from .actions import is_button_action
-from .models import AuditEntry, Dossier, KindPolicy, Round, RoundSeat, Seat, Vote
+from .models import (
+    AuditEntry,
+    Dossier,
+    KindPolicy,
+    PublicHoliday,
+    RegisterEntry,
+    Round,
+    RoundSeat,
+    Seat,
+    Vote,
+)
 from .people import display_name
 from .permissions import (
     council_stages,
@@ -24,8 +37,8 @@ from .permissions import (
     visible_agency_ids,
     what_is_missing,
 )
-from .roles import COUNCIL_MEMBER, DRAFTER, ROLE_LABELS, roles_of
-from .states import ROLE_QUEUES, TIMED_STAGES
+from .roles import ADMINISTRATOR, COUNCIL_MEMBER, DRAFTER, ROLE_LABELS, preload_roles, roles_of
+from .states import ROLE_QUEUES, TIMED_STAGES, DossierKind
 
 # Who may do what is workflow.permissions' to say; these names stay importable from here.
 __all__ = [
@@ -91,6 +104,24 @@ def blocked_actions(user, dossier: Dossier) -> list[tuple[str, str]]:
     return blocked
 
 
+def register_for(user, *, series="", year=None, text="") -> QuerySet[RegisterEntry]:
+    """The office's register of issued documents, as far as the user may see the dossiers."""
+    entries = RegisterEntry.objects.filter(dossier__in=dossiers_visible_to(user)).select_related(
+        "dossier", "dossier__agency"
+    )
+    if series:
+        entries = entries.filter(series=series)
+    if year:
+        entries = entries.filter(year=year)
+    if text:
+        entries = entries.filter(
+            Q(number__icontains=text)
+            | Q(subject__icontains=text)
+            | Q(dossier__title__icontains=text)
+        )
+    return entries
+
+
 def history_of(dossier: Dossier) -> QuerySet[AuditEntry]:
     return dossier.audit_entries.select_related("actor")
 
@@ -98,6 +129,21 @@ def history_of(dossier: Dossier) -> QuerySet[AuditEntry]:
 def policy_for(kind: str) -> KindPolicy:
     """The administrator's policy for a kind, or the defaults when none was saved."""
     return KindPolicy.for_kind(kind)
+
+
+def stage_deadlines() -> dict[str, KindPolicy]:
+    """Every kind's policy, read for its stage deadlines (KindPolicy.days_for) only, in one
+    query; the defaults where none was saved. Only those columns: the dashboard's backfill
+    migration reads them before later migrations add others."""
+    saved = KindPolicy.objects.only("kind", *KindPolicy.DEADLINE_FIELDS.values())
+    found = {policy.kind: policy for policy in saved}
+    return {kind: found.get(kind) or KindPolicy(kind=kind) for kind in DossierKind.values}
+
+
+def public_holidays() -> list[datetime.date]:
+    """The days off that working-day counts skip: the settings' list and the admin's."""
+    configured = [datetime.date.fromisoformat(d) for d in settings.WORKFLOW_PUBLIC_HOLIDAYS]
+    return [*configured, *PublicHoliday.objects.values_list("date", flat=True)]
 
 
 def overdue_dossiers(user, today) -> QuerySet[Dossier]:
@@ -206,3 +252,28 @@ def process_status(dossier: Dossier) -> dict | None:
         if task.flow_task.role == DRAFTER:
             holders = [f"{holders[0]} — {dossier.agency.name}"]
     return {"task": task, "title": task.flow_task.task_title, "holders": holders}
+
+
+# --- who is told: notifications ask here, and permissions.may_see, for whom to tell ---
+
+
+def people_with_roles(role_names) -> list:
+    """Active users holding any of the roles, with their roles cached (see roles.preload_roles)."""
+    User = get_user_model()
+    holders = User.objects.filter(is_active=True).filter(
+        Q(groups__name__in=list(role_names))
+        | (Q(is_superuser=True) if ADMINISTRATOR in role_names else Q(pk__in=[]))
+    )
+    return preload_roles(
+        User.objects.filter(pk__in=holders.values("pk")).select_related("profile").order_by("pk")
+    )
+
+
+def people(user_ids) -> list:
+    """These users (active ones only), with their roles cached."""
+    return preload_roles(
+        get_user_model()
+        .objects.filter(pk__in=list(user_ids), is_active=True)
+        .select_related("profile")
+        .order_by("pk")
+    )

@@ -8,3 +8,9 @@ dossier_changed = Signal()
 
 # A dossier took a transition: `dossier=`, `action=`, `from_state=`, `to_state=`, `actor=`.
 dossier_transitioned = Signal()
+
+# The secretary opened a council round: `round=` (its seats are written).
+round_opened = Signal()
+
+# A council round was tallied and closed: `round=` (with its result and tally).
+round_closed = Signal()

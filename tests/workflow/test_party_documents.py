@@ -108,3 +108,27 @@ def test_the_appraisal_report_has_headings_and_a_concluding_sentence():
     conclusion = report[report.index("II. KẾT LUẬN") :]
     assert f"Đề nghị {dossier.agency.name} chỉnh sửa, bổ sung" in conclusion
     assert "Revise" not in report and "Chỉnh sửa\n" not in report
+
+
+@pytest.mark.django_db
+def test_the_approver_reads_the_decision_before_approving(client):
+    from django.urls import reverse
+
+    from documents.extraction import extract_document
+
+    dossier = make_dossier(state="awaiting_approval", kind="project")
+    approver = approver_who(SigningAuthority.DEPUTY)
+    url = reverse("workflow:decision_preview", args=[dossier.pk])
+    client.force_login(approver)
+    page = client.get(reverse("workflow:dossier", args=[dossier.pk])).content.decode()
+    assert url in page
+    response = client.get(url)
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    text = extract_document(response.content).text
+    assert "QUYẾT ĐỊNH" in text and dossier.title in text and "K/T CHÁNH VĂN PHÒNG" in text
+    assert "-QĐ/VPTW" in text
+    assert not Document.objects.filter(dossier=dossier).exists()  # nothing was issued
+    dossier.refresh_from_db()
+    assert dossier.state == "awaiting_approval" and not dossier.decision_number
+    client.force_login(dossier.created_by)
+    assert client.get(url).status_code == 404

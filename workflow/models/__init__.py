@@ -5,6 +5,7 @@ from .audit import AppendOnlyQuerySet, AuditEntry
 from .dossiers import DecisionCounter, Dossier
 from .organisation import Agency, KindPolicy, Profile, PublicHoliday, SigningAuthority
 from .processes import DossierProcess, RoundProcess
+from .register import RegisterEntry
 from .rounds import Round, RoundResult, RoundSeat, Seat, Vote, VoteChoice
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "Profile",
     "PublicHoliday",
     "Recommendation",
+    "RegisterEntry",
     "Round",
     "RoundProcess",
     "RoundResult",

@@ -161,8 +161,10 @@ class Dossier(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
 
 class DecisionCounter(models.Model):
-    """The last decision number issued per issuing body and year; locked while a number is taken."""
+    """The last number issued in a series (decisions `QĐ`, minutes `BB`, notices `TB`, reports
+    `BC`) per issuing body and year; locked while a number is taken."""
 
+    series = models.CharField(max_length=10, default="QĐ")
     issuing_body = models.CharField(max_length=20)
     year = models.PositiveSmallIntegerField()
     last_number = models.PositiveIntegerField(default=0)
@@ -170,9 +172,9 @@ class DecisionCounter(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["issuing_body", "year"], name="unique_counter_per_body_year"
+                fields=["series", "issuing_body", "year"], name="unique_counter_per_series"
             )
         ]
 
     def __str__(self):
-        return f"{self.issuing_body} {self.year}: {self.last_number}"
+        return f"{self.series}/{self.issuing_body} {self.year}: {self.last_number}"

@@ -160,14 +160,18 @@ class KindPolicy(models.Model):
             Stage.APPRAISAL: self.secret_ballot_appraisal,
         }.get(stage, False)
 
+    # The field holding each timed stage's deadline, in working days.
+    DEADLINE_FIELDS = {
+        Stage.SUBMITTED: "completeness_days",
+        Stage.COUNCIL_REVIEW: "council_review_days",
+        Stage.REVISION_REQUESTED: "revision_days",
+        Stage.APPRAISAL: "appraisal_days",
+        Stage.AWAITING_APPROVAL: "approval_days",
+    }
+
     def days_for(self, stage: str) -> int | None:
-        return {
-            Stage.SUBMITTED: self.completeness_days,
-            Stage.COUNCIL_REVIEW: self.council_review_days,
-            Stage.REVISION_REQUESTED: self.revision_days,
-            Stage.APPRAISAL: self.appraisal_days,
-            Stage.AWAITING_APPROVAL: self.approval_days,
-        }.get(stage)
+        field = self.DEADLINE_FIELDS.get(stage)
+        return getattr(self, field) if field else None
 
 
 class PublicHoliday(models.Model):

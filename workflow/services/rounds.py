@@ -14,7 +14,7 @@ from .. import actions, flows, paperwork, permissions
 from ..errors import InvalidInput, NotPermitted, TransitionRefused, VoteClosed
 from ..models import Dossier, KindPolicy, Round, RoundResult, RoundSeat, Seat, Vote, VoteChoice
 from ..policies import APPROVE_WITH_CONDITIONS, RECUSE, REJECT, tally
-from ..signals import dossier_changed
+from ..signals import dossier_changed, round_closed, round_opened
 from ..states import Stage
 from .audit import record_audit
 from .transitions import in_working_days, transition_dossier
@@ -78,6 +78,7 @@ def open_round(*, user, dossier_id, chair_id, member_ids, due_on=None, secretary
             "members": voter_ids[1:],
         },
     )
+    round_opened.send(sender=Round, round=round_)
     dossier_changed.send(sender=Dossier, dossier=dossier)
     return round_
 
@@ -265,6 +266,7 @@ def _close_locked_round(round_: Round, *, user) -> None:
             ),
         },
     )
+    round_closed.send(sender=Round, round=round_)
     if round_.result in (RoundResult.ABANDONED, RoundResult.VOID):
         # A void round leaves the dossier where it is: the secretary convenes the council again.
         dossier_changed.send(sender=Dossier, dossier=round_.dossier)

@@ -1,0 +1,46 @@
+"""Generated documents come from .docx templates an office can edit in Word (docxtpl)."""
+
+import io
+
+from django.core.management import call_command
+from docx import Document as Docx
+
+from documents import templating
+from documents.extraction import extract_document
+from documents.generation import render_decision
+from tests.documents.test_generation import decision
+
+
+def test_the_shipped_templates_are_the_ones_the_skeletons_draw(tmp_path):
+    call_command("build_document_templates", into=str(tmp_path), stdout=io.StringIO())
+    for name in ("decision", "minutes", "revision_letter", "appraisal_report"):
+        assert (tmp_path / f"{name}.docx").read_bytes() == (
+            templating.SHIPPED / f"{name}.docx"
+        ).read_bytes(), f"run `manage.py build_document_templates` after changing {name}"
+
+
+def test_an_office_edits_the_wording_of_its_decision_in_word(settings, tmp_path):
+    shipped = Docx(str(templating.SHIPPED / "decision.docx"))
+    for paragraph in shipped.paragraphs:
+        if paragraph.text.startswith("Điều 3."):
+            for run in paragraph.runs:
+                run.text = run.text.replace("có hiệu lực từ ngày ký", "có hiệu lực sau 15 ngày")
+    shipped.save(str(tmp_path / "decision.docx"))
+    settings.DOCUMENT_TEMPLATES_DIR = str(tmp_path)
+    text = extract_document(render_decision(decision())).text
+    assert "Quyết định có hiệu lực sau 15 ngày." in text
+    settings.DOCUMENT_TEMPLATES_DIR = ""
+    assert (
+        "Quyết định có hiệu lực từ ngày ký." in extract_document(render_decision(decision())).text
+    )
+
+
+def test_what_users_wrote_is_printed_as_written_never_as_markup():
+    data = decision(
+        dossier_title="Kế hoạch <b>số hóa</b> & {{ secret }}\x0bgiai đoạn 2",
+        conditions=("A & B < C",),
+    )
+    first, second = render_decision(data), render_decision(data)
+    assert first == second
+    text = extract_document(first).text
+    assert "Kế hoạch <b>số hóa</b> & {{ secret }}" in text and "A & B < C" in text

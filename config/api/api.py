@@ -8,7 +8,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from documents.errors import DocumentLocked, DomainError, NotPermitted
 from workflow.errors import TransitionRefused, VoteClosed
 
-from . import documents, dossiers, rounds, searching
+from . import documents, dossiers, notifications, rounds, searching
 from .auth import AUTH
 
 api = NinjaAPI(
@@ -24,6 +24,7 @@ api.add_router("/dossiers", dossiers.router)
 api.add_router("/", documents.router)
 api.add_router("/dossiers", rounds.router)
 api.add_router("/search", searching.router)
+api.add_router("/notifications", notifications.router)
 
 
 def _status_of(error: DomainError) -> int:

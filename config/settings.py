@@ -233,3 +233,37 @@ INSTALLED_APPS += ["workflow.dashboard"]
 # How long computed dashboard figures stay in the cache (they are dropped sooner when the audit
 # trail moves); 0 computes them on every view.
 DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "300"))
+
+# --- Archival (documents.rendering, documents.signing, documents.jobs, workflow.archival) ---
+# PDF/A copies by LibreOffice headless (found on PATH unless LIBREOFFICE_BINARY names it); a
+# conversion running longer than the limit is killed and retried by the worker.
+LIBREOFFICE_BINARY = os.environ.get("LIBREOFFICE_BINARY", "")
+LIBREOFFICE_TIMEOUT_SECONDS = float(os.environ.get("LIBREOFFICE_TIMEOUT_SECONDS", "120"))
+PDF_RENDITION_MAX_ATTEMPTS = int(os.environ.get("PDF_RENDITION_MAX_ATTEMPTS", "6"))
+PDF_RENDITION_LEASE_SECONDS = int(os.environ.get("PDF_RENDITION_LEASE_SECONDS", "300"))
+# Documents converted per LibreOffice run: its start-up is most of the cost of one document.
+PDF_RENDITION_BATCH = int(os.environ.get("PDF_RENDITION_BATCH", "8"))
+# The office's signing certificate (PKCS#12) and its passphrase, from the environment or a file
+# only the service user can read; trust roots and CRLs (comma-separated PEM/DER files) for
+# verification. Keys are never logged or stored in the database.
+SIGNING_PKCS12_PATH = os.environ.get("SIGNING_PKCS12_PATH", "")
+SIGNING_PKCS12_PASSPHRASE = os.environ.get("SIGNING_PKCS12_PASSPHRASE", "")
+SIGNING_PKCS12_PASSPHRASE_FILE = os.environ.get("SIGNING_PKCS12_PASSPHRASE_FILE", "")
+SIGNING_TRUST_ROOTS = [
+    p.strip() for p in os.environ.get("SIGNING_TRUST_ROOTS", "").split(",") if p.strip()
+]
+SIGNING_CRLS = [p.strip() for p in os.environ.get("SIGNING_CRLS", "").split(",") if p.strip()]
+# `load_demo` makes a demo authority under the data directory; used only when nothing is
+# configured, so a real certificate always wins.
+_DEMO_SIGNING = DATA_DIR / "demo-signing"
+if not SIGNING_PKCS12_PATH and (_DEMO_SIGNING / "office.p12").exists():
+    SIGNING_PKCS12_PATH = str(_DEMO_SIGNING / "office.p12")
+    SIGNING_PKCS12_PASSPHRASE_FILE = str(_DEMO_SIGNING / "passphrase")
+    SIGNING_TRUST_ROOTS = SIGNING_TRUST_ROOTS or [str(_DEMO_SIGNING / "demo-root.pem")]
+    SIGNING_CRLS = SIGNING_CRLS or [str(_DEMO_SIGNING / "demo-root.crl")]
+# Archive packages: the largest ZIP accepted for import and its largest unpacked size.
+ARCHIVE_PACKAGE_MAX_BYTES = int(os.environ.get("ARCHIVE_PACKAGE_MAX_BYTES", 200 * 1024 * 1024))
+ARCHIVE_PACKAGE_MAX_UNPACKED_BYTES = int(
+    os.environ.get("ARCHIVE_PACKAGE_MAX_UNPACKED_BYTES", 1024 * 1024 * 1024)
+)
+WORKER_JOBS = {**globals().get("WORKER_JOBS", {}), "documents.jobs.run_pdf_renditions": 5}

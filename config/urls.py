@@ -14,6 +14,7 @@ urlpatterns += i18n_patterns(
     path("documents/", include("documents.urls")),
     path("search/", include("search.urls")),
     path("", include("workflow.notifications.urls")),
+    path("archival/", include("workflow.archival.urls")),
     path("", include("workflow.urls")),
     prefix_default_language=False,
 )

@@ -86,3 +86,61 @@ class DocumentVersion(models.Model):
     @property
     def label(self) -> str:
         return f"v{self.number}"
+
+
+class RenditionStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    DONE = "done", _("Made")
+    FAILED = "failed", _("Failed")
+
+
+class Rendition(models.Model):
+    """The PDF/A copy of a generated version, made by the worker (documents.jobs).
+
+    Created in the transaction that stores the version (an outbox row); the worker claims it with
+    a lease (`locked_until`), so a worker killed mid-job leaves it to be retried, never lost.
+    A decision's copy is then signed by the office; `pdf` stays the copy as converted and
+    `signed_pdf` is the one handed out.
+    """
+
+    version = models.OneToOneField(
+        DocumentVersion,
+        on_delete=models.PROTECT,
+        related_name="rendition",
+        verbose_name=_("document version"),
+    )
+    idempotency_key = models.CharField(max_length=120, unique=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=RenditionStatus, default=RenditionStatus.PENDING
+    )
+    needs_signature = models.BooleanField(_("to be signed"), default=False)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    lease = models.CharField(max_length=32, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    pdf = models.FileField(_("PDF/A"), max_length=300, blank=True)
+    pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True, db_index=True)
+    pages = models.PositiveIntegerField(_("pages"), default=0)
+    signed_pdf = models.FileField(_("signed PDF"), max_length=300, blank=True)
+    signed_sha256 = models.CharField(
+        _("signed PDF SHA-256"), max_length=64, blank=True, db_index=True
+    )
+    signed_by = models.CharField(_("signed by"), max_length=300, blank=True)
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    made_at = models.DateTimeField(_("made at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["next_attempt_at", "id"]
+        verbose_name = _("PDF/A rendition")
+        verbose_name_plural = _("PDF/A renditions")
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self):
+        return f"{self.version} PDF/A ({self.status})"
+
+    @property
+    def handed_out(self):
+        """The file a reader downloads: the signed copy once there is one."""
+        return self.signed_pdf if self.signed_pdf else self.pdf

@@ -29,7 +29,7 @@ def documents_of(user, dossier) -> list[Document]:
         Document.objects.filter(dossier=dossier).prefetch_related(
             Prefetch(
                 "versions",
-                queryset=DocumentVersion.objects.select_related("created_by").defer(
+                queryset=DocumentVersion.objects.select_related("created_by", "rendition").defer(
                     "text", "blocks"
                 ),
                 to_attr="all_versions",

@@ -13,7 +13,14 @@ from .errors import DocumentLocked, DocumentRejected
 from .extraction import Extracted, extract_document
 from .generation import KIND_LABELS, DecisionData, Letterhead, Signer, render_decision
 from .intake import check_docx, human_size, limits_from_settings
-from .models import GENERATED_TYPES, UPLOADED_TYPES, Document, DocumentType, DocumentVersion
+from .models import (
+    GENERATED_TYPES,
+    UPLOADED_TYPES,
+    Document,
+    DocumentType,
+    DocumentVersion,
+    Rendition,
+)
 from .signals import document_changed
 from .text import clean_text
 
@@ -199,7 +206,7 @@ def store_generated_document(
         )
         if sealed and document.versions.filter(frozen=True).exists():
             raise DocumentLocked(_("The decision has been issued and is sealed."))
-        return _store_version(
+        version = _store_version(
             document=document,
             data=data_bytes,
             extracted=extracted,
@@ -208,6 +215,21 @@ def store_generated_document(
             frozen=sealed,
             written=written,
         )
+        # The outbox row of its PDF/A copy, made by the worker (documents.jobs).
+        request_rendition(version)
+        return version
+
+
+def request_rendition(version: DocumentVersion) -> Rendition:
+    """Ask the worker for the version's PDF/A copy (signed, for a decision); idempotent."""
+    rendition, _created = Rendition.objects.get_or_create(
+        version=version,
+        defaults={
+            "idempotency_key": f"pdfa:{version.pk}:{version.sha256}",
+            "needs_signature": version.document.doc_type == DocumentType.DECISION,
+        },
+    )
+    return rendition
 
 
 def store_decision(

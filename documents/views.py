@@ -1,3 +1,5 @@
+import os
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
@@ -11,7 +13,7 @@ from .comparison import compare
 from .errors import DomainError
 from .extraction import Extracted
 from .forms import UploadForm
-from .models import DocumentType
+from .models import DocumentType, Rendition, RenditionStatus
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -86,6 +88,26 @@ def download_version(request, pk):
         as_attachment=True,
         filename=version.original_filename,
         content_type=DOCX_TYPE,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def download_pdf(request, pk):
+    """The version's PDF/A copy: the signed one once there is one."""
+    version = selectors.version_for(request.user, pk)
+    rendition = Rendition.objects.filter(version=version, status=RenditionStatus.DONE).first()
+    if rendition is None:
+        raise Http404
+    try:
+        stored = default_storage.open(rendition.handed_out.name, "rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    name = os.path.splitext(version.original_filename)[0] or "document"
+    response = FileResponse(
+        stored, as_attachment=True, filename=f"{name}.pdf", content_type="application/pdf"
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

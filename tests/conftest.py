@@ -3,6 +3,9 @@ import os
 import pytest
 from django.utils import translation
 
+# The test CA (`test_ca`) and the LibreOffice requirement (`libreoffice`) of the archival tests.
+from tests.documents.archival_fixtures import libreoffice, test_ca, verapdf  # noqa: F401
+
 ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres:", "postgresql:"))
 
 

@@ -1,6 +1,6 @@
 """The apps' layers, read from the source: documents imports no other app, and no two apps
 import each other, directly or round a longer loop (config, the composition root, may import
-every app and no app imports it)."""
+every app and no app imports it); and only the policy module checks roles."""
 
 import ast
 from pathlib import Path
@@ -75,3 +75,17 @@ def test_no_import_cycle_between_apps():
 @pytest.mark.parametrize("app", [a for a in APPS if a != "config"])
 def test_no_app_imports_config(app):
     assert "config" not in app_imports()[app]
+
+
+def test_only_the_policy_module_checks_roles():
+    # Who may do what is said once, in workflow/permissions.py: nothing else asks has_role.
+    callers = set()
+    for app in APPS:
+        for path in (ROOT / app).rglob("*.py"):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Call):
+                    name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+                    if name == "has_role":
+                        callers.add(str(path.relative_to(ROOT)))
+    assert callers == {"workflow/permissions.py"}

@@ -1,9 +1,10 @@
-"""Who may do what: the one place. Views, services, selectors, templates, documents (through
-workflow/paperwork.py and the documents views' callers) and search ask here.
+"""Who may do what: the one place. Views, services, selectors and templates (through the views'
+context) ask here; documents asks through workflow.paperwork.DocumentAccess, search through
+selectors.visible_agency_ids.
 
-Predicates of (dossier, user) are the django-fsm `permission=` callables named on the
-transitions (workflow/models/dossiers.py), so `has_transition_perm` and `can_proceed` answer
-with the same rule a button or a service checks.
+TRANSITION_PERMISSIONS holds the predicates of (dossier, user) that the django-fsm transitions
+name as their `permission=` (workflow/models/dossiers.py), so `has_transition_perm` answers with
+the same rule a button or a service checks.
 """
 
 from django.apps import apps
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import actions
 from .roles import (
+    ADMINISTRATOR,
     APPRAISER,
     APPROVER,
     CENTRAL_ROLES,
@@ -180,3 +182,20 @@ def may_record_appraisals(user) -> bool:
 
 def may_appraise(user, dossier) -> bool:
     return may_record_appraisals(user) and dossier.state == Stage.APPRAISAL
+
+
+# --- archival (workflow.archival) ---
+
+
+def may_export_package(user, dossier) -> bool:
+    """A clerk hands an archived dossier over to an archive."""
+    return has_role(user, CLERK) and dossier.state == Stage.ARCHIVED
+
+
+def may_import_packages(user) -> bool:
+    return has_role(user, ADMINISTRATOR)
+
+
+def may_upload_signed_decision(user, dossier) -> bool:
+    """The approver (who signs on a personal token) or a clerk, once the decision is issued."""
+    return bool(roles_of(user) & {APPROVER, CLERK}) and bool(dossier.decision_number)

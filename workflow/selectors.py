@@ -1,4 +1,5 @@
-"""Every read with a permission in it. Views, documents and search ask here who sees what."""
+"""Every read with a permission in it: views, documents (through paperwork.DocumentAccess) and
+search ask here who sees what. The rules themselves are workflow.permissions'."""
 
 import datetime
 

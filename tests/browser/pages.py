@@ -6,8 +6,13 @@ as a person would, in the language it pins (English, at /en/).
 
 import pathlib
 import tempfile
+import time
 
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import (
+    StaleElementReferenceException,
+    TimeoutException,
+    WebDriverException,
+)
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.expected_conditions import alert_is_present, staleness_of
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -34,13 +39,14 @@ class Person:
         )
 
     def log_in(self, user) -> None:
-        self.driver.delete_all_cookies()
-        self.open("/login/")
-        self.driver.find_element(By.NAME, "username").send_keys(user.username)
-        self.driver.find_element(By.NAME, "password").send_keys(PASSWORD)
-        self._click_and_wait(
-            self.driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]")
-        )
+        def fill_login_form():
+            self.driver.delete_all_cookies()
+            self.open("/login/")
+            self.driver.find_element(By.NAME, "username").send_keys(user.username)
+            self.driver.find_element(By.NAME, "password").send_keys(PASSWORD)
+            return self.driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]")
+
+        self._click_and_wait(self._settled(fill_login_form))
         # Logged in once the page offers to log out (the session cookie is then set).
         WebDriverWait(self.driver, 30).until(
             lambda d: d.find_elements(By.CSS_SELECTOR, "header form[action$='/logout/']")
@@ -48,7 +54,7 @@ class Person:
 
     def _click_and_wait(self, button, answer=None) -> None:
         """Press a button and wait until the next page has replaced this one."""
-        page = self.driver.find_element(By.TAG_NAME, "html")
+        page = self._settled(lambda: self.driver.find_element(By.TAG_NAME, "html"))
         button.click()
         if answer is not None:
             answer()
@@ -62,11 +68,14 @@ class Person:
 
     # --- reading ---
     def text(self) -> str:
-        return self.driver.find_element(By.TAG_NAME, "main").text
+        return self._settled(lambda: self.driver.find_element(By.TAG_NAME, "main").text)
 
     def messages(self) -> str:
-        found = self.driver.find_elements(By.CSS_SELECTOR, "ul.messages")
-        return found[0].text if found else ""
+        def read():
+            found = self.driver.find_elements(By.CSS_SELECTOR, "ul.messages")
+            return found[0].text if found else ""
+
+        return self._settled(read)
 
     def buttons(self) -> list[str]:
         return [b.text for b in self.driver.find_elements(By.CSS_SELECTOR, "main button")]
@@ -109,10 +118,30 @@ class Person:
                 element.clear()
                 element.send_keys(value)
 
+    def _settled(self, find):
+        """`find()` once the page has settled: a lookup that raced the page being replaced (a
+        stale node) is tried again on the new page, a few times."""
+        for attempt in range(5):
+            try:
+                return find()
+            except (StaleElementReferenceException, WebDriverException) as error:
+                stale = isinstance(error, StaleElementReferenceException) or (
+                    "does not belong to the document" in str(error)
+                )
+                if not stale or attempt == 4:
+                    raise
+                time.sleep(0.3)
+                self._wait_loaded()
+
     def send(self, posts_to: str, *, confirm: bool = True, **fields) -> None:
         """Fill the form and press its button; answer a confirmation question if one is asked."""
-        form = self.form(posts_to)
-        self.fill(form, **fields)
+
+        def filled_form():
+            form = self.form(posts_to)
+            self.fill(form, **fields)
+            return form
+
+        form = self._settled(filled_form)
         button = form.find_element(By.CSS_SELECTOR, "button[type=submit], button:not([type])")
         self.last_question = None
 

@@ -121,7 +121,7 @@ def test_every_role_takes_the_dossier_from_draft_to_archive(driver, live_server,
     person.open(f"/dossiers/{dossier.pk}/")
     assert "Bổ sung dự toán." in person.text()
     person.open(f"/documents/dossiers/{dossier.pk}/")
-    assert "Revision letter" in person.text() or "revision" in person.text().lower()
+    assert "Revision-request letter" in person.text()
     person.open(f"/dossiers/{dossier.pk}/")
     person.send(f"/dossiers/{dossier.pk}/actions/submit/", comment="Đã bổ sung theo yêu cầu.")
     person.log_in(office["secretary"])

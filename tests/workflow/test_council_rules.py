@@ -97,7 +97,7 @@ def test_a_secret_ballot_shows_who_voted_but_never_how(client):
         assert "choice" not in entry.details and "votes" not in entry.details
     minutes = generated(dossier, "minutes")
     assert minutes.count("Đã bỏ phiếu kín") == 3
-    assert "Không tán thành: 1" in minutes or "không tán thành: 1" in minutes
+    assert "không tán thành: 1" in minutes  # the tally line writes the labels in lower case
 
 
 @pytest.mark.django_db

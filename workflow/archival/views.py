@@ -1,0 +1,109 @@
+"""Pages of archival: verify a held copy (public), upload a decision signed elsewhere, export an
+archived dossier's package (clerk) and import one (administrator)."""
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from documents.errors import DocumentRejected
+from documents.models import Rendition
+from documents.services import read_upload
+from documents.verification import replace_with_signed_copy, verify_file
+
+from .. import permissions, selectors
+from ..errors import DomainError
+from ..states import Stage
+from .disclosure import report_for
+from .packages import export_package, import_package
+
+MAX_VERIFY_BYTES = 50 * 1024 * 1024
+
+
+class FileForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("File"))
+
+
+def verify(request):
+    """Public on purpose: whoever holds a copy (another agency, an archive, a citizen) must be
+    able to check it without an account. A person who may see the dossier is told which one."""
+    form = FileForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            data = read_upload(form.cleaned_data["file"], MAX_VERIFY_BYTES)
+        except DomainError as error:
+            form.add_error("file", error.message)
+        else:
+            report = report_for(request.user, verify_file(data))
+    status = 400 if form.errors else 200
+    return render(
+        request, "workflow/archival/verify.html", {"form": form, "report": report}, status=status
+    )
+
+
+@login_required
+def upload_signed(request, pk):
+    """An approver or clerk uploads the decision signed on the signer's own token."""
+    dossier = selectors.dossier_for(request.user, pk)
+    if not permissions.may_upload_signed_decision(request.user, dossier):
+        raise PermissionDenied
+    rendition = Rendition.objects.filter(
+        version__document__dossier_id=dossier.pk, version__document__doc_type="decision"
+    ).order_by("-version__number").first()
+    form = FileForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if rendition is None:
+                raise DocumentRejected(_("This dossier has no issued decision."))
+            data = read_upload(form.cleaned_data["file"], MAX_VERIFY_BYTES)
+            replace_with_signed_copy(rendition_id=rendition.pk, data=data)
+        except DomainError as error:
+            form.add_error("file", error.message)
+        else:
+            messages.success(request, _("The signed decision replaces the unsigned copy."))
+            return redirect("workflow:dossier", pk=dossier.pk)
+    status = 400 if form.errors else 200
+    return render(
+        request,
+        "workflow/archival/upload_signed.html",
+        {"form": form, "dossier": dossier, "rendition": rendition},
+        status=status,
+    )
+
+
+@login_required
+def export(request, pk):
+    dossier = selectors.dossier_for(request.user, pk)
+    if not permissions.may_export_package(request.user, dossier):
+        if dossier.state == Stage.ARCHIVED:
+            raise PermissionDenied
+        messages.error(request, _("Only an archived dossier can be exported as a package."))
+        return redirect("workflow:dossier", pk=dossier.pk)
+    response = HttpResponse(export_package(dossier), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="dossier-{dossier.pk}.zip"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def import_view(request):
+    if not permissions.may_import_packages(request.user):
+        raise PermissionDenied
+    form = FileForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            data = read_upload(form.cleaned_data["file"], settings.ARCHIVE_PACKAGE_MAX_BYTES)
+            dossier = import_package(data=data, user=request.user)
+        except DomainError as error:
+            form.add_error("file", error.message)
+        else:
+            messages.success(request, _("The dossier was imported, read-only."))
+            return redirect("workflow:dossier", pk=dossier.pk)
+    status = 400 if form.errors else 200
+    return render(request, "workflow/archival/import.html", {"form": form}, status=status)

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "django_fsm",
     "viewflow",
     "viewflow.workflow",
+    "ninja",  # its bundled Swagger UI files, served locally (config.api)
+    "config.api",
 ]
 
 MIDDLEWARE = [
@@ -289,6 +291,14 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
     "loggers": {"dossierflow": {"level": os.environ.get("DOSSIERFLOW_LOG_LEVEL", "INFO")}},
 }
+
+# --- JSON API (config.api): tokens and webhooks ---
+# Webhook deliveries: per-request timeout, attempts before a delivery is marked failed, and the
+# first retry's delay (doubling after each failure).
+API_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("API_WEBHOOK_TIMEOUT_SECONDS", "10"))
+API_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("API_WEBHOOK_MAX_ATTEMPTS", "8"))
+API_WEBHOOK_BACKOFF_SECONDS = int(os.environ.get("API_WEBHOOK_BACKOFF_SECONDS", "30"))
+WORKER_JOBS = {**globals().get("WORKER_JOBS", {}), "config.api.jobs.run_webhook_deliveries": 5}
 
 # --- Notifications (workflow.notifications): mail, reminders, the bell ---
 # Mail goes through Django's e-mail framework: SMTP when EMAIL_HOST is set, otherwise every

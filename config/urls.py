@@ -6,6 +6,7 @@ from django.urls import include, path
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("config.operations.urls")),  # /healthz, /readyz
+    path("api/", include("config.api.urls")),  # the JSON API and the API token page
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),

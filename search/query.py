@@ -3,8 +3,8 @@
     ke hoach              both words (anywhere in the title or the text)
     "ke hoach"            the phrase: the words next to each other, in that order
     -du an  -"du an"      excluded word or phrase
-    plan OR project       either side; binds tighter than the implicit AND
-                          (`a b OR c d` means a, and b or c, and d)
+    ke hoach OR du an     either side: the words on each side of OR all match, or those on
+                          the other do (`a b OR c d` means a and b, or c and d), with no quotes
 
 Words are folded like the indexed text (normalization.fold), so `Kế hoạch`, `ke hoach` and an NFD
 `Kế hoạch` pasted from another editor are the same query. Mistyped syntax never fails: an
@@ -13,6 +13,8 @@ the word "or". The only refusal is a query with no word to look for (empty, or o
 answered by QueryError with a message fit for the user.
 """
 
+import itertools
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -23,6 +25,8 @@ from documents.errors import DomainError
 from .normalization import clean_text, tokens
 
 MAX_CLAUSES = 32
+# What OR alternatives of several words become once distributed (see parse).
+MAX_GROUPS = 128
 
 # Quotes and minus signs that editors and phones substitute for the ASCII ones.
 _QUOTES = str.maketrans({c: '"' for c in "“”„‟«»＂〝〞"})
@@ -90,36 +94,30 @@ def _joinable(item: _Item | None) -> bool:
 def parse(text: str | None, *, allow_empty: bool = False) -> Query:
     """Read what the user typed. allow_empty: an empty query means "everything" (filters only)."""
     items = _lex(text or "")
-    groups: list[list[Clause]] = []
+    alternatives: list[list[Clause]] = [[]]
     excluded: list[Clause] = []
-    i = 0
-    joining = False  # the previous item was an OR that joins the next clause to the last group
-    while i < len(items):
-        item = items[i]
+    for i, item in enumerate(items):
         if item.is_or:
             before = items[i - 1] if i > 0 else None
             after = items[i + 1] if i + 1 < len(items) else None
-            has_left = bool(groups) and _joinable(before)
-            has_right = _joinable(after)
-            if has_left and has_right:
-                joining = True
-                i += 1
+            if alternatives[-1] and _joinable(before) and _joinable(after):
+                alternatives.append([])
                 continue
             item = _Item(clause=item.clause)  # an OR with nothing to join is the word "or"
         if item.negated:
             excluded.append(item.clause)
-        elif joining:
-            groups[-1].append(item.clause)
         else:
-            groups.append([item.clause])
-        joining = False
-        i += 1
-
-    if len(groups) + len(excluded) > MAX_CLAUSES:
+            alternatives[-1].append(item.clause)
+    alternatives = [list(dict.fromkeys(a)) for a in alternatives if a]
+    # The backends take every group to match, a group by any of its clauses: (a and b) or
+    # (c and d) is, distributed, (a or c) and (a or d) and (b or c) and (b or d).
+    typed = sum(len(a) for a in alternatives) + len(excluded)
+    if typed > MAX_CLAUSES or math.prod(len(a) for a in alternatives) > MAX_GROUPS:
         raise QueryError(
             _("The query is too long: use at most %(count)d words or phrases.")
             % {"count": MAX_CLAUSES}
         )
+    groups = list(itertools.product(*alternatives)) if alternatives else []
     if not groups and not allow_empty:
         if excluded:
             raise QueryError(

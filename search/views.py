@@ -1,10 +1,14 @@
 """The search page and its JSON API: the same form, the same service, two renderings."""
 
+from datetime import date
+
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from workflow import selectors as workflow_selectors
 
 from . import services
 from .backends.base import SORTS
@@ -100,8 +104,17 @@ def search_page(request):
     labels = _labels()
     context = {"form": form, "error": error, "result": result}
     status = getattr(error, "status", 400) if error is not None else 200
+    if form.is_valid():
+        context["active_filters"] = _active_filters(request, form, labels)
     if result is not None:
-        context["hits"] = [_hit_dict(hit, labels) for hit in result.hits]
+        hits = [_hit_dict(hit, labels) for hit in result.hits]
+        # A document hit names its dossier.
+        titles = workflow_selectors.titles_of(request.user, [h["dossier"]["id"] for h in hits])
+        for hit in hits:
+            hit["dossier"]["title"] = titles.get(hit["dossier"]["id"], "")
+            when = hit["document"]["date"]
+            hit["document"]["day"] = date.fromisoformat(when).strftime("%d/%m/%Y") if when else ""
+        context["hits"] = hits
         context["facets"] = _facets(result, labels)
         query = request.GET.copy()
         query.pop("page", None)
@@ -110,7 +123,48 @@ def search_page(request):
             "previous": result.page - 1 if result.page > 1 else None,
             "next": result.page + 1 if result.page < result.pages else None,
         }
+        asked = form.cleaned_data.get("page") or 1
+        if asked > result.pages and result.total:
+            context["past_the_end"] = {"asked": asked, "last": result.pages}
     return render(request, "search/search.html", context, status=status)
+
+
+def _active_filters(request, form, labels) -> list[dict]:
+    """The filters in force, each with the address of the same search without it."""
+    data = form.cleaned_data
+    names = workflow_selectors.agency_names(data.get("agency") or ())
+    shown = []
+    for field, values, label_of in (
+        ("agency", data.get("agency") or (), lambda v: names.get(v, str(v))),
+        ("kind", data.get("kind") or (), lambda v: labels["kind"].get(v, v)),
+        ("stage", data.get("stage") or (), lambda v: labels["stage"].get(v, v)),
+        ("type", data.get("type") or (), lambda v: labels["doc_type"].get(v, v)),
+    ):
+        for value in values:
+            shown.append(
+                {
+                    "label": f"{form.fields[field].label}: {label_of(value)}",
+                    "url": _without(request, field, str(value)),
+                }
+            )
+    for field in ("decision", "date_from", "date_to"):
+        value = data.get(field)
+        if value:
+            text = value.strftime("%d/%m/%Y") if isinstance(value, date) else value
+            shown.append(
+                {"label": f"{form.fields[field].label}: {text}", "url": _without(request, field)}
+            )
+    return shown
+
+
+def _without(request, field: str, value: str | None = None) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    if value is None:
+        query.pop(field, None)
+    else:
+        query.setlist(field, [v for v in query.getlist(field) if v != value])
+    return f"?{query.urlencode()}"
 
 
 @login_required

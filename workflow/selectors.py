@@ -15,6 +15,7 @@ from viewflow.workflow.status import STATUS
 from . import flows
 from .actions import is_button_action
 from .models import (
+    Agency,
     AuditEntry,
     Dossier,
     KindPolicy,
@@ -71,6 +72,17 @@ def all_dossiers() -> QuerySet[Dossier]:
 def lock_dossier(pk) -> Dossier:
     """The dossier re-read under a row lock, inside the caller's transaction."""
     return Dossier.objects.select_for_update().get(pk=pk)
+
+
+def titles_of(user, dossier_ids) -> dict[int, str]:
+    """The titles of those of these dossiers the user may see (one query, for a page of hits)."""
+    return dict(
+        dossiers_visible_to(user).filter(pk__in=set(dossier_ids)).values_list("pk", "title")
+    )
+
+
+def agency_names(agency_ids) -> dict[int, str]:
+    return dict(Agency.objects.filter(pk__in=set(agency_ids)).values_list("pk", "name"))
 
 
 def dossier_for(user, pk) -> Dossier:

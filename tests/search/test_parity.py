@@ -77,7 +77,9 @@ QUERIES = [
     ("tham dinh", {"version:12", "version:21"}),
     ("de xuat chu truong", {"version:21", "dossier:3"}),  # an NFD text is found as well
     ('"dang vien" OR "may chu"', {"version:11", "dossier:2"}),
-    ("bien OR phu du", {"version:12", "version:22"}),
+    ("bien OR phu du", {"version:12", "version:22"}),  # bien, or phu and du
+    ("bien ban hoi dong OR phan mem quan ly", {"version:12", "dossier:2"}),  # no quotes needed
+    ("chuyen doi OR may chu -quyet", {"dossier:3", "dossier:2"}),
     ('"chữ ký số"', {"version:22"}),  # a zero-width space inside "chữ" is ignored
     ("45-qđ/vptw", {"version:31"}),  # punctuated numbers are phrases of their parts
     ("45-QD-VPTW", {"version:31"}),

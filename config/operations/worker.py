@@ -92,8 +92,10 @@ def run_claimed(name: str, worker: str, *, limit: int) -> bool:
         next_run_at=next_run, last_finished_at=now, last_duration_ms=duration,
         last_result=result, runs=job.runs + 1,
     )
-    logger.info("job %s done: %d in %d ms", name, result, duration,
-                extra={"job": name, "duration_ms": duration, "result": result, "outcome": "ok"})
+    # A run that found nothing to do is a DEBUG line: an idle worker polls every few seconds.
+    logger.log(logging.INFO if result else logging.DEBUG, "job %s done: %d in %d ms", name,
+               result, duration,
+               extra={"job": name, "duration_ms": duration, "result": result, "outcome": "ok"})
     return True
 
 

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django_fsm import can_proceed
 from viewflow.workflow.fields import get_task_ref
 from viewflow.workflow.models import Task
@@ -161,6 +162,29 @@ def public_holidays() -> list[datetime.date]:
 
 def overdue_dossiers(user, today) -> QuerySet[Dossier]:
     return dossiers_visible_to(user).filter(stage_due_on__lt=today, state__in=TIMED_STAGES)
+
+
+def dossiers_matching(
+    user, *, kind="", stage="", agency=None, year=None, overdue=None
+) -> QuerySet[Dossier]:
+    """The dossiers the user may see, narrowed the way every list, export and figure narrows
+    them: kind, stage, agency, the year they were created in, overdue (True) or not (False)."""
+    dossiers = dossiers_visible_to(user)
+    if kind:
+        dossiers = dossiers.filter(kind=kind)
+    if stage:
+        dossiers = dossiers.filter(state=stage)
+    if agency:
+        dossiers = dossiers.filter(agency_id=agency)
+    if year:
+        start = timezone.make_aware(datetime.datetime(year, 1, 1))
+        end = timezone.make_aware(datetime.datetime(year + 1, 1, 1))
+        dossiers = dossiers.filter(created_at__gte=start, created_at__lt=end)
+    if overdue is not None:
+        late = Dossier.objects.filter(stage_due_on__lt=timezone.localdate(), state__in=TIMED_STAGES)
+        late = late.values("pk")
+        dossiers = dossiers.filter(pk__in=late) if overdue else dossiers.exclude(pk__in=late)
+    return dossiers
 
 
 def home_sections(user) -> list[tuple[str, QuerySet[Dossier]]]:

@@ -51,13 +51,11 @@ def home(request):
 
 @login_required
 def dossier_list(request):
-    dossiers = selectors.dossiers_visible_to(request.user)
     stage = request.GET.get("stage", "")
+    stage = stage if stage in Stage.values else ""
     kind = request.GET.get("kind", "")
-    if stage in Stage.values:
-        dossiers = dossiers.filter(state=stage)
-    if kind in DossierKind.values:
-        dossiers = dossiers.filter(kind=kind)
+    kind = kind if kind in DossierKind.values else ""
+    dossiers = selectors.dossiers_matching(request.user, kind=kind, stage=stage)
     page = Paginator(dossiers, 25).get_page(request.GET.get("page"))
     return render(
         request,

@@ -4,7 +4,6 @@ workflow.selectors (who sees what, who may do what) and workflow.services (every
 import math
 
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
 
@@ -77,20 +76,14 @@ def dossier_out(dossier, labels=None) -> dict:
 @router.get("", response={200: DossierPage, **ERRORS}, summary="List the dossiers you may see")
 def list_dossiers(request, filters: Query[DossierFilters]):
     user = request.auth
-    dossiers = selectors.dossiers_visible_to(user)
-    if filters.overdue is not None:
-        overdue = selectors.overdue_dossiers(user, timezone.localdate()).values("pk")
-        dossiers = (
-            dossiers.filter(pk__in=overdue) if filters.overdue else dossiers.exclude(pk__in=overdue)
-        )
-    if filters.kind:
-        dossiers = dossiers.filter(kind=filters.kind)
-    if filters.stage:
-        dossiers = dossiers.filter(state=filters.stage)
-    if filters.agency:
-        dossiers = dossiers.filter(agency_id=filters.agency)
-    if filters.year:
-        dossiers = dossiers.filter(created_at__year=filters.year)
+    dossiers = selectors.dossiers_matching(
+        user,
+        kind=filters.kind,
+        stage=filters.stage,
+        agency=filters.agency,
+        year=filters.year,
+        overdue=filters.overdue,
+    )
     if filters.text and filters.text.strip():
         dossiers = dossiers.filter(title__icontains=clean_text(filters.text))
     # The id breaks ties, in the same direction, so pages never overlap.

@@ -6,11 +6,10 @@ from dataclasses import dataclass, fields, replace
 from urllib.parse import urlencode
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from ..models import Agency, Round
 from ..permissions import visible_agency_ids
-from ..selectors import dossiers_visible_to, overdue_dossiers
+from ..selectors import dossiers_matching
 from ..states import DossierKind, Stage
 from .models import StageVisit
 from .rounds import ROUND_BUCKETS
@@ -80,17 +79,14 @@ def _month_start(month: str) -> datetime.date | None:
 
 def filtered_dossiers(user, filters: Filters) -> QuerySet:
     """The dossiers the user may see, narrowed by the filters: the base of every figure."""
-    dossiers = dossiers_visible_to(user)
-    if filters.year:
-        start = timezone.make_aware(datetime.datetime(filters.year, 1, 1))
-        end = timezone.make_aware(datetime.datetime(filters.year + 1, 1, 1))
-        dossiers = dossiers.filter(created_at__gte=start, created_at__lt=end)
-    if filters.kind:
-        dossiers = dossiers.filter(kind=filters.kind)
-    if filters.agency:
-        dossiers = dossiers.filter(agency_id=filters.agency)
-    if filters.stage:
-        dossiers = dossiers.filter(state=filters.stage)
+    dossiers = dossiers_matching(
+        user,
+        kind=filters.kind,
+        stage=filters.stage,
+        agency=filters.agency,
+        year=filters.year,
+        overdue=True if filters.overdue else None,
+    )
     if filters.outcome:
         start = datetime.date.fromisoformat(f"{filters.month}-01")
         end = (start + datetime.timedelta(days=32)).replace(day=1)
@@ -98,8 +94,6 @@ def filtered_dossiers(user, filters: Filters) -> QuerySet:
             stage=OUTCOMES[filters.outcome], entered_on__gte=start, entered_on__lt=end
         )
         dossiers = dossiers.filter(pk__in=decided.values("dossier_id"))
-    if filters.overdue:
-        dossiers = dossiers & overdue_dossiers(user, timezone.localdate())
     if filters.round:
         rounds = Round.objects.filter(Q(closed_at__isnull=False) & ROUND_BUCKETS[filters.round])
         dossiers = dossiers.filter(pk__in=rounds.values("dossier_id"))

@@ -14,7 +14,7 @@ from selenium.common.exceptions import (
     WebDriverException,
 )
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.expected_conditions import alert_is_present, staleness_of
+from selenium.webdriver.support.expected_conditions import alert_is_present
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from tests.factories import PASSWORD
@@ -53,13 +53,27 @@ class Person:
         )
 
     def _click_and_wait(self, button, answer=None) -> None:
-        """Press a button and wait until the next page has replaced this one."""
-        page = self._settled(lambda: self.driver.find_element(By.TAG_NAME, "html"))
+        """Press a button and wait until the next page has replaced this one.
+
+        The old page is marked with a script variable; the new document has none. (Waiting for
+        an element of the old page to go stale raced Chrome's own bookkeeping of the replaced
+        document, which then answered with an inspector error instead of "stale".)
+        """
+        self.driver.execute_script("window.dossierflowOldPage = true;")
         button.click()
         if answer is not None:
             answer()
-        WebDriverWait(self.driver, 30).until(staleness_of(page))
-        self._wait_loaded()
+
+        def replaced(driver):
+            try:
+                return driver.execute_script(
+                    "return window.dossierflowOldPage === undefined"
+                    " && document.readyState === 'complete';"
+                )
+            except WebDriverException:  # between two documents: not there yet
+                return False
+
+        WebDriverWait(self.driver, 30, poll_frequency=0.1).until(replaced)
 
     @property
     def path(self) -> str:
@@ -81,7 +95,9 @@ class Person:
         return [b.text for b in self.driver.find_elements(By.CSS_SELECTOR, "main button")]
 
     def value_of(self, form, name: str) -> str:
-        return self.form(form).find_element(By.NAME, name).get_attribute("value")
+        return self._settled(
+            lambda: self.form(form).find_element(By.NAME, name).get_attribute("value")
+        )
 
     # --- forms ---
     def form(self, posts_to: str):

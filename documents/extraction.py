@@ -12,13 +12,11 @@ as a DrawingML shape and as a VML fallback) only the first choice is read.
 
 import io
 import re
-import unicodedata
 import zipfile
-from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from django.utils.translation import gettext_lazy as _
 
+from .blocks import HEADING, PARAGRAPH, TABLE, Block, Extracted, nfc, text_of
 from .errors import DocumentRejected
 from .intake import DEFAULT_MAX_UNPACKED_BYTES, MAIN_PART, damaged, parse_safely, read_capped
 
@@ -53,80 +51,6 @@ HEADING_NAME = re.compile(r"^heading\s*([1-9])$", re.IGNORECASE)
 HEADER_FOOTER = (R_TYPES + "header", R_TYPES + "footer")
 NOTE_TYPES = (R_TYPES + "footnotes", R_TYPES + "endnotes", R_TYPES + "comments")
 W_DOCUMENT = W + "document"
-
-HEADING, PARAGRAPH, TABLE = "heading", "paragraph", "table"
-
-
-def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
-
-
-class Block(NamedTuple):
-    """One block of a document: a heading (level 1–9), a paragraph, or a table of cell texts."""
-
-    kind: str
-    text: str = ""
-    level: int = 0
-    rows: tuple[tuple[str, ...], ...] = ()
-
-    def to_json(self) -> dict:
-        if self.kind == TABLE:
-            return {"kind": TABLE, "rows": [list(row) for row in self.rows]}
-        if self.kind == HEADING:
-            return {"kind": HEADING, "text": self.text, "level": self.level}
-        return {"kind": PARAGRAPH, "text": self.text}
-
-    @classmethod
-    def from_json(cls, value: dict) -> "Block":
-        return cls(
-            kind=value["kind"],
-            text=value.get("text", ""),
-            level=int(value.get("level", 0)),
-            rows=tuple(tuple(row) for row in value.get("rows", ())),
-        )
-
-    @property
-    def plain_text(self) -> str:
-        if self.kind == TABLE:
-            return "\n".join("\t".join(row) for row in self.rows)
-        return self.text
-
-
-@dataclass(frozen=True)
-class Extracted:
-    body: tuple[Block, ...] = ()
-    headers: tuple[Block, ...] = ()
-    footers: tuple[Block, ...] = ()
-    # Footnotes, endnotes and comments, in that order.
-    notes: tuple[Block, ...] = ()
-    text: str = field(default="", compare=False)
-
-    def to_json(self) -> dict:
-        value = {
-            "body": [b.to_json() for b in self.body],
-            "headers": [b.to_json() for b in self.headers],
-            "footers": [b.to_json() for b in self.footers],
-        }
-        if self.notes:
-            value["notes"] = [b.to_json() for b in self.notes]
-        return value
-
-    @classmethod
-    def from_json(cls, value: dict | None) -> "Extracted":
-        value = value or {}
-        parts = {
-            key: tuple(Block.from_json(b) for b in value.get(key, ()))
-            for key in ("body", "headers", "footers", "notes")
-        }
-        return cls(
-            **parts,
-            text=_text_of(parts["headers"], parts["body"], parts["footers"], parts["notes"]),
-        )
-
-
-def _text_of(*groups) -> str:
-    return "\n".join(block.plain_text for group in groups for block in group)
-
 
 def extract_document(data: bytes, *, max_part_bytes: int = DEFAULT_MAX_UNPACKED_BYTES) -> Extracted:
     """The blocks and NFC text of a .docx; raises DocumentRejected if it cannot be read."""
@@ -163,7 +87,7 @@ def extract_document(data: bytes, *, max_part_bytes: int = DEFAULT_MAX_UNPACKED_
         headers=headers,
         footers=footers,
         notes=notes,
-        text=_text_of(headers, body, footers, notes),
+        text=text_of(headers, body, footers, notes),
     )
 
 

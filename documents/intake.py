@@ -9,7 +9,6 @@ refuses any DTD, so entity expansion never happens.
 import io
 import re
 import struct
-import threading
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from lxml import etree
 
 from .errors import DocumentRejected
+from .safe_xml import DoctypeFound, RefuseDoctype, entity_rejection, tree_parser, xml_parser
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 DEFAULT_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
@@ -313,63 +313,16 @@ def _check_macro_names(names: set[str]):
             raise _macros()
 
 
-class _RefuseDoctype:
-    """lxml parser target: no tree is built, and the first DOCTYPE stops the parse."""
-
-    def doctype(self, name, public_id, system_url):
-        raise _DoctypeFound
-
-    def close(self):
-        return None
-
-
-class _DoctypeFound(Exception):
-    pass
-
-
-def _xml_parser(target=None) -> etree.XMLParser:
-    return etree.XMLParser(
-        resolve_entities=False,
-        load_dtd=False,
-        no_network=True,
-        huge_tree=False,
-        dtd_validation=False,
-        target=target,
-    )
-
-
-def _entity_rejection(part: str) -> DocumentRejected:
-    return DocumentRejected(
-        _(
-            "The document's part %(part)s declares its own XML entities (a DOCTYPE), which Word "
-            "never writes and which can be used to attack the server. The file was refused."
-        ),
-        {"part": part},
-    )
-
-
-_tree_parsers = threading.local()
-
-
-def _tree_parser() -> etree.XMLParser:
-    # Building a parser costs about as much as parsing a small part; lxml parsers must not be
-    # shared between threads, so each thread keeps its own.
-    parser = getattr(_tree_parsers, "parser", None)
-    if parser is None:
-        parser = _tree_parsers.parser = _xml_parser()
-    return parser
-
-
 def parse_safely(raw: bytes, part: str):
     """Parse one XML part into a tree, refusing any DTD; used for small parts and by extraction."""
-    parser = _tree_parser()
+    parser = tree_parser()
     try:
         root = etree.fromstring(raw, parser)
     except etree.XMLSyntaxError:
         raise damaged(part) from None
     tree = root.getroottree()
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
-        raise _entity_rejection(part)
+        raise entity_rejection(part)
     return root
 
 
@@ -402,7 +355,7 @@ def _verify_parts(archive: zipfile.ZipFile, infos, max_unpacked_bytes: int) -> i
     for info in infos:
         if info.is_dir():
             continue
-        parser = _xml_parser(_RefuseDoctype()) if _is_xml_part(info.filename) else None
+        parser = xml_parser(RefuseDoctype()) if _is_xml_part(info.filename) else None
         try:
             for chunk in _chunks(archive, info, max_unpacked_bytes - total, max_unpacked_bytes):
                 total += len(chunk)
@@ -410,8 +363,8 @@ def _verify_parts(archive: zipfile.ZipFile, infos, max_unpacked_bytes: int) -> i
                     parser.feed(chunk)
             if parser is not None:
                 parser.close()
-        except _DoctypeFound:
-            raise _entity_rejection(info.filename) from None
+        except DoctypeFound:
+            raise entity_rejection(info.filename) from None
         except (etree.XMLSyntaxError, ValueError):
             raise damaged(info.filename) from None
     return total

@@ -20,7 +20,6 @@ import datetime
 import threading
 from collections.abc import Iterable, Iterator
 
-from elastic_transport import Urllib3HttpNode
 from elasticsearch import Elasticsearch, helpers
 from elasticsearch import exceptions as es_errors
 from elasticsearch.serializer import OrjsonSerializer
@@ -37,6 +36,7 @@ from .base import (
     SearchResult,
     SearchUnavailable,
 )
+from .elastic_client import ERRORS, Compat8Node
 from .elastic_mapping import (
     AGGREGATIONS,
     AGGREGATIONS_V1,
@@ -46,21 +46,6 @@ from .elastic_mapping import (
     document,
     es_query,
 )
-
-ERRORS = (es_errors.ApiError, es_errors.TransportError, ConnectionError, OSError)
-
-
-class _Compat8Node(Urllib3HttpNode):
-    """Asks an 8.x server for 8-compatible responses (see the module docstring)."""
-
-    def perform_request(self, method, target, body=None, headers=None, **kwargs):
-        if headers:
-            headers = headers.copy()
-            for name in ("accept", "content-type"):
-                if name in headers:
-                    headers[name] = headers[name].replace("compatible-with=9", "compatible-with=8")
-        return super().perform_request(method, target, body=body, headers=headers, **kwargs)
-
 
 
 class ElasticsearchBackend(Backend):
@@ -112,7 +97,7 @@ class ElasticsearchBackend(Backend):
         versions = [n.get("version", "") for n in (response.body or {}).get("nodes", {}).values()]
         major = int((versions or ["9"])[0].split(".")[0] or 9)
         if major < 9:
-            options["node_class"] = _Compat8Node
+            options["node_class"] = Compat8Node
         return Elasticsearch(self.url, **options)
 
     def _call(self, fn, *args, **kwargs):

@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from workflow import selectors
-from workflow.models import Dossier, PublicHoliday, Round, RoundSeat, Seat, Vote
+from workflow.models import Dossier, Round, RoundSeat, Seat, Vote
 from workflow.permissions import council_stages, is_agency_drafter, may_see
 from workflow.policies import add_working_days
 from workflow.roles import APPROVER, DRAFTER, SECRETARY
@@ -32,8 +32,7 @@ def _escalate_to(dossier, council_stages) -> str:
 
 
 def _holidays() -> set[datetime.date]:
-    configured = {datetime.date.fromisoformat(d) for d in settings.WORKFLOW_PUBLIC_HOLIDAYS}
-    return configured | set(PublicHoliday.objects.values_list("date", flat=True))
+    return set(selectors.public_holidays())
 
 
 def _reminder_dates(today, holidays) -> dict[str, set[datetime.date]]:

@@ -1,6 +1,5 @@
 """Taking a transition on a dossier: lock, check, move, schedule, audit, paperwork."""
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,10 +12,10 @@ from django_fsm import (
 
 from documents.text import check_length, clean_text
 
-from .. import actions, flows, paperwork, permissions
+from .. import actions, flows, paperwork, permissions, selectors
 from ..actions import ACTIONS
 from ..errors import InvalidInput, TransitionRefused
-from ..models import Dossier, KindPolicy, PublicHoliday, Round, RoundResult
+from ..models import Dossier, KindPolicy, Round, RoundResult
 from ..policies import add_working_days
 from ..signals import dossier_changed, dossier_transitioned
 from .audit import record_audit
@@ -25,11 +24,7 @@ from .values import object_id, refusing_bad_values
 
 def in_working_days(days: int):
     """The date `days` working days from today, skipping weekends and public holidays."""
-    configured = [
-        timezone.datetime.fromisoformat(d).date() for d in settings.WORKFLOW_PUBLIC_HOLIDAYS
-    ]
-    holidays = [*configured, *PublicHoliday.objects.values_list("date", flat=True)]
-    return add_working_days(timezone.localdate(), days, holidays)
+    return add_working_days(timezone.localdate(), days, selectors.public_holidays())
 
 
 def _schedule_stage(dossier: Dossier) -> None:

@@ -376,4 +376,10 @@ ARCHIVE_PACKAGE_MAX_BYTES = int(os.environ.get("ARCHIVE_PACKAGE_MAX_BYTES", 200 
 ARCHIVE_PACKAGE_MAX_UNPACKED_BYTES = int(
     os.environ.get("ARCHIVE_PACKAGE_MAX_UNPACKED_BYTES", 1024 * 1024 * 1024)
 )
-WORKER_JOBS = {**globals().get("WORKER_JOBS", {}), "documents.jobs.run_pdf_renditions": 5}
+WORKER_JOBS = {
+    **globals().get("WORKER_JOBS", {}),
+    "documents.jobs.run_pdf_renditions": 5,
+    "documents.jobs.run_form_key_pruning": 3600,
+}
+# One-time form keys (a form sent twice is done once) are kept this many days, then forgotten.
+FORM_KEYS_KEPT_DAYS = int(os.environ.get("FORM_KEYS_KEPT_DAYS", "30"))

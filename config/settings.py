@@ -373,6 +373,8 @@ if not SIGNING_PKCS12_PATH and (_DEMO_SIGNING / "office.p12").exists():
     SIGNING_CRLS = SIGNING_CRLS or [str(_DEMO_SIGNING / "demo-root.crl")]
 # Archive packages: the largest ZIP accepted for import and its largest unpacked size.
 ARCHIVE_PACKAGE_MAX_BYTES = int(os.environ.get("ARCHIVE_PACKAGE_MAX_BYTES", 200 * 1024 * 1024))
+# The public verification page: files checked per minute from one address without signing in.
+ARCHIVAL_VERIFY_PER_MINUTE = int(os.environ.get("ARCHIVAL_VERIFY_PER_MINUTE", "10"))
 ARCHIVE_PACKAGE_MAX_UNPACKED_BYTES = int(
     os.environ.get("ARCHIVE_PACKAGE_MAX_UNPACKED_BYTES", 1024 * 1024 * 1024)
 )

@@ -2,9 +2,9 @@
 
 The FSM on Dossier (workflow/models/dossiers.py) is the one source of truth and the guard: a
 transition is taken only through services.transition_dossier, which then, in the same
-transaction, calls
-`follow_dossier` to finish the current stage task and let the flow open the next one. So the
-process never runs ahead of the dossier, and a failed transition rolls both back together.
+transaction, calls `follow_dossier` to finish the current stage task; the task opens the task of
+the dossier's new stage itself (no gateway task in between: the FSM already chose). So the process
+never runs ahead of the dossier, and a failed transition rolls both back together.
 """
 
 import datetime
@@ -13,20 +13,60 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
+from viewflow.workflow.activation import Activation
+from viewflow.workflow.base import Edge
 from viewflow.workflow.models import Task
+from viewflow.workflow.nodes.handle import HandleActivation
 from viewflow.workflow.status import STATUS
 
 from .models import Dossier, DossierProcess, RoundProcess
 from .states import STAGE_ROLES, TO_ARCHIVE_STAGES, Stage
 
 
+class StageActivation(HandleActivation):
+    """Finishing a stage task opens the task of the stage the dossier has moved to (or ends the
+    process): the transition just taken decided where, so no Switch task is written between."""
+
+    @Activation.status.super()
+    def create_next(self):
+        node = self.flow_class.instance.node_for(self.process.dossier.state)
+        yield node._create(self, self.task.token)
+
+
 class StageTask(flow.Handle):
-    """Waits while the dossier is at `stage`, in the queue of the role states.STAGE_ROLES names."""
+    """Waits while the dossier is at `stage`, in the queue of the role states.STAGE_ROLES names.
+
+    `follow_dossier` runs it with the dossier just moved on (DossierFlow.leave_stage)."""
+
+    activation_class = StageActivation
 
     def __init__(self, stage, **kwargs):
-        super().__init__(**kwargs)
+        super().__init__(this.leave_stage, **kwargs)
         self.stage = stage
         self.role = STAGE_ROLES[stage]
+
+    def _outgoing(self):
+        # For viewflow's chart: the stages the FSM's transitions lead to from this one.
+        flow_ = self.flow_class.instance
+        targets = {flow_.node_for(state) for state in _next_states(self.stage)}
+        for node in sorted(targets, key=lambda node: node.name):
+            yield Edge(src=self, dst=node, edge_class="next")
+
+
+def _next_states(stage) -> set[str]:
+    sources = {stage} | ({Stage.REJECTED} if stage == Stage.APPROVED else set())
+    targets = set()
+    for transition in Dossier._meta.get_field("state").get_all_transitions(Dossier):
+        if transition.source in sources | {"*", "+"}:
+            # A target chosen when the transition runs (RETURN_VALUE) lists where it may lead.
+            allowed = getattr(transition.target, "allowed_states", None)
+            targets |= set(allowed or [transition.target])
+    return targets - sources
+
+
+def stage_of_task(state: str) -> str:
+    # A rejected dossier waits for archiving in the same task as an approved one.
+    return Stage.APPROVED if state == Stage.REJECTED else state
 
 
 def _at(stage):
@@ -41,6 +81,7 @@ class DossierFlow(flow.Flow):
 
     start = flow.StartHandle(this.start_process).Next(this.follow_stage)
 
+    # Where a new process starts: a dossier may be placed at any stage before its flow exists.
     follow_stage = (
         flow.Switch()
         .Case(this.drafting, _at(Stage.DRAFT))
@@ -53,24 +94,14 @@ class DossierFlow(flow.Flow):
         .Default(this.end)  # archived or withdrawn
     )
 
-    drafting = StageTask(Stage.DRAFT, task_title=_("Draft and submit")).Next(this.follow_stage)
-    completeness_check = StageTask(Stage.SUBMITTED, task_title=_("Check for completeness")).Next(
-        this.follow_stage
-    )
+    drafting = StageTask(Stage.DRAFT, task_title=_("Draft and submit"))
+    completeness_check = StageTask(Stage.SUBMITTED, task_title=_("Check for completeness"))
     # Completed when close_round takes pass_review or request_revision on the council's tally.
-    council_review = StageTask(Stage.COUNCIL_REVIEW, task_title=_("Council review")).Next(
-        this.follow_stage
-    )
-    revision = StageTask(Stage.REVISION_REQUESTED, task_title=_("Revise and resubmit")).Next(
-        this.follow_stage
-    )
-    appraisal = StageTask(Stage.APPRAISAL, task_title=_("Appraise")).Next(this.follow_stage)
-    approval = StageTask(Stage.AWAITING_APPROVAL, task_title=_("Approve or reject")).Next(
-        this.follow_stage
-    )
-    archiving = StageTask(Stage.APPROVED, task_title=_("Archive the decision")).Next(
-        this.follow_stage
-    )
+    council_review = StageTask(Stage.COUNCIL_REVIEW, task_title=_("Council review"))
+    revision = StageTask(Stage.REVISION_REQUESTED, task_title=_("Revise and resubmit"))
+    appraisal = StageTask(Stage.APPRAISAL, task_title=_("Appraise"))
+    approval = StageTask(Stage.AWAITING_APPROVAL, task_title=_("Approve or reject"))
+    archiving = StageTask(Stage.APPROVED, task_title=_("Archive the decision"))
 
     end = flow.End()
 
@@ -78,6 +109,16 @@ class DossierFlow(flow.Flow):
         activation.process.dossier = dossier
         activation.process.artifact = dossier
         return activation.process
+
+    def leave_stage(self, activation, dossier):
+        # The dossier locked and moved on by the transition: StageActivation reads its new state.
+        activation.process.dossier = dossier
+
+    def node_for(self, state):
+        """The task that waits on a dossier at `state`: its stage's, or the end of the process."""
+        state = stage_of_task(state)
+        stage_tasks = (node for node in vars(type(self)).values() if isinstance(node, StageTask))
+        return next((node for node in stage_tasks if node.stage == state), self.end)
 
 
 class RoundDeadlineFlow(flow.Flow):
@@ -143,9 +184,4 @@ def follow_dossier(dossier: Dossier) -> None:
     if task.flow_task.stage != stage_of_task(dossier.state):
         # viewflow's public way to finish a Handle task: under the process lock, the task
         # re-read; the Switch then opens the task of the dossier's new stage.
-        task.flow_task.run(task)
-
-
-def stage_of_task(state: str) -> str:
-    # A rejected dossier waits for archiving in the same task as an approved one.
-    return Stage.APPROVED if state == Stage.REJECTED else state
+        task.flow_task.run(task, dossier=dossier)

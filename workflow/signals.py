@@ -6,7 +6,11 @@ from django.dispatch import Signal
 # A dossier was created, edited or transitioned: `dossier=`.
 dossier_changed = Signal()
 
-# A dossier took a transition: `dossier=`, `action=`, `from_state=`, `to_state=`, `actor=`.
+# A dossier was created, at its first stage: `dossier=`, `entry=` (the audit entry of it).
+dossier_created = Signal()
+
+# A dossier took a transition: `dossier=`, `action=`, `from_state=`, `to_state=`, `actor=`,
+# `comment=`, `entry=` (the audit entry that records it).
 dossier_transitioned = Signal()
 
 # The secretary opened a council round: `round=` (its seats are written).

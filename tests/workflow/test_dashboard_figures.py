@@ -92,6 +92,45 @@ def test_transitions_through_the_services_keep_the_visits_in_step_with_the_audit
     assert {t.stage for t in board.times} == {"submitted", "council_review", "awaiting_approval"}
 
 
+def _visit_rows():
+    fields = ("dossier_id", "entry_id", "stage", "entered_at", "entered_on", "left_at")
+    return list(
+        StageVisit.objects.order_by("dossier_id", "entered_at", "id").values_list(
+            *fields, "working_days", "on_time"
+        )
+    )
+
+
+@pytest.mark.django_db
+def test_each_transition_writes_what_a_rebuild_from_the_audit_trail_derives():
+    # Two kinds, a revision loop and a withdrawal: the visit each transition closes and the one
+    # it opens are those the derivation from the whole audit trail gives.
+    agency = make_agency()
+    drafter, secretary = make_user("drafter", agency), make_user("secretary")
+    dossiers = [
+        services.create_dossier(
+            user=drafter, kind=kind, title="Kế hoạch", program="CT27", summary="Tóm tắt"
+        )
+        for kind in ("plan", "project")
+    ]
+    steps = [
+        ("submit", drafter), ("return_incomplete", secretary), ("submit", drafter),
+        ("accept", secretary), ("request_revision", secretary), ("submit", drafter),
+        ("withdraw", drafter),
+    ]  # fmt: skip
+    for dossier in dossiers:
+        for action, user in steps:
+            services.transition_dossier(
+                dossier_id=dossier.pk, action=action, user=user, comment="Bổ sung hồ sơ."
+            )
+    kept = _visit_rows()
+    assert len(kept) == 2 * (1 + len(steps))
+    assert [row[6] for row in kept if row[5] is not None] == [0] * 2 * len(steps)
+    assert {row[7] for row in kept} == {True, None}
+    rebuild_stage_visits()
+    assert _visit_rows() == kept
+
+
 @pytest.mark.django_db
 def test_decisions_are_counted_per_month():
     agency = make_agency()

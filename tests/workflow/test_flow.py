@@ -42,8 +42,30 @@ def test_a_plan_walks_the_flow_from_draft_to_archive():
     process = DossierProcess.objects.get(dossier=dossier)
     assert flows.active_task(dossier) is None
     assert process.status == PROCESS.DONE
-    # One task per stage visited, each finished but the end.
-    assert Task.objects.filter(process=process, status=STATUS.NEW).count() == 0
+    # One task per stage visited, each opened by the one before: no gateway task in between
+    # (start and its Switch placed the first), and none left waiting.
+    tasks = Task.objects.filter(process=process).order_by("created", "id")
+    names = [task.flow_task.name for task in tasks]
+    assert names == ["start", "follow_stage", "drafting"] + [
+        node.name for _action, _user, node in steps
+    ] + ["end"]
+    assert not tasks.filter(status=STATUS.NEW).exists()
+
+
+def test_the_flow_chart_draws_the_fsm_transitions_between_stage_tasks():
+    flow = flows.DossierFlow
+    edges = {
+        (edge.src.name, edge.dst.name)
+        for node in flow.instance.nodes()
+        for edge in node._outgoing()
+    }
+    assert ("council_review", "appraisal") in edges  # pass_review, decided when it runs
+    assert ("council_review", "approval") in edges
+    assert ("approval", "archiving") in edges  # approve and reject both wait for archiving
+    assert ("completeness_check", "revision") in edges
+    assert ("revision", "completeness_check") in edges
+    assert ("archiving", "end") in edges
+    assert ("drafting", "council_review") not in edges
 
 
 @pytest.mark.django_db

@@ -1,14 +1,15 @@
 """Stage visits kept in step with the audit trail: each transition closes the visit its dossier
-was on and opens the next, in the transaction that took the transition."""
+was on and opens the next, in the transaction that took the transition (two writes); the whole
+set can be derived again from the audit trail (`rebuild_stage_visits`)."""
 
 from django.db import transaction
 from django.dispatch import receiver
 from django.utils.timezone import localdate
 
-from ..models import AuditEntry
+from ..models import AuditEntry, KindPolicy
 from ..policies import working_day_counter
 from ..selectors import all_dossiers, public_holidays, stage_deadlines
-from ..signals import dossier_transitioned
+from ..signals import dossier_created, dossier_transitioned
 from .models import StageVisit
 
 BATCH = 2000
@@ -31,10 +32,38 @@ def _transitions(dossier_ids=None):
     )
 
 
+def _open(dossier, entry) -> StageVisit:
+    return StageVisit.objects.create(
+        dossier_id=dossier.pk,
+        entry_id=entry.pk,
+        stage=entry.to_state,
+        entered_at=entry.created_at,
+        entered_on=localdate(entry.created_at),
+    )
+
+
+@receiver(dossier_created, dispatch_uid="dashboard.first_visit")
+def follow_creation(sender, dossier, entry, **kwargs):
+    _open(dossier, entry)
+
+
 @receiver(dossier_transitioned, dispatch_uid="dashboard.stage_visits")
-def follow_transition(sender, dossier, **kwargs):
-    """Rebuild the one dossier's visits from its transition entries (a handful of rows)."""
-    rebuild_stage_visits(dossier_ids=[dossier.pk])
+def follow_transition(sender, dossier, entry, **kwargs):
+    """Close the dossier's open visit at the transition's entry and open the one it starts; a
+    dossier with no open visit (never derived) has its visits rebuilt from its audit trail."""
+    current = (
+        StageVisit.objects.filter(dossier_id=dossier.pk, left_at=None)
+        .order_by("-entered_at", "-id")
+        .first()
+    )
+    if current is None:
+        rebuild_stage_visits(dossier_ids=[dossier.pk])
+        return
+    counter = working_day_counter(public_holidays())
+    policies = {dossier.kind: KindPolicy.for_kind(dossier.kind)}
+    _closed(current, entry.created_at, kind=dossier.kind, counter=counter, policies=policies)
+    current.save(update_fields=["left_at", "working_days", "on_time"])
+    _open(dossier, entry)
 
 
 @transaction.atomic

@@ -135,7 +135,7 @@ class KindPolicy(models.Model):
     @classmethod
     def for_kind(cls, kind: str) -> "KindPolicy":
         """The administrator's policy for a kind, or the defaults when none was saved."""
-        return cls.objects.filter(kind=kind).first() or cls(kind=kind)
+        return next(iter(cls.objects.filter(kind=kind)), None) or cls(kind=kind)
 
     def clean(self):
         for field in ("quorum", "pass_threshold"):

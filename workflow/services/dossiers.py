@@ -8,7 +8,7 @@ from documents.text import check_length, clean_text, has_visible_text
 from .. import actions, flows, permissions
 from ..errors import InvalidInput, NotPermitted, TransitionRefused
 from ..models import Dossier
-from ..signals import dossier_changed
+from ..signals import dossier_changed, dossier_created
 from ..states import DossierKind
 from .audit import record_audit
 from .values import object_id, refusing_bad_values
@@ -46,8 +46,9 @@ def create_dossier(*, user, kind, title, program, summary="") -> Dossier:
     dossier = Dossier.objects.create(
         kind=kind, agency_id=permissions.agency_id_of(user), created_by=user, **fields
     )
-    record_audit(dossier=dossier, actor=user, action=actions.CREATE, to_state=dossier.state)
+    entry = record_audit(dossier=dossier, actor=user, action=actions.CREATE, to_state=dossier.state)
     flows.follow_dossier(dossier)
+    dossier_created.send(sender=Dossier, dossier=dossier, entry=entry)
     dossier_changed.send(sender=Dossier, dossier=dossier)
     return dossier
 

@@ -88,7 +88,7 @@ def transition_dossier(
             _schedule_stage(dossier)
             dossier.save(update_fields=_TRANSITION_FIELDS)
             _abandon_rounds_left_behind(open_rounds, dossier)
-            record_audit(
+            entry = record_audit(
                 dossier=dossier,
                 actor=user,
                 action=action,
@@ -108,6 +108,7 @@ def transition_dossier(
                 to_state=dossier.state,
                 actor=user,
                 comment=comment,
+                entry=entry,
             )
             dossier_changed.send(sender=Dossier, dossier=dossier)
     except ConcurrentTransition:

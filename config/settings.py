@@ -102,7 +102,9 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL and a busy timeout let concurrent requests wait for the single writer instead of failing.
+    # WAL and a busy timeout let concurrent requests wait for the single writer instead of failing;
+    # the threads of one process queue for it in turn (config/sqlite/base.py).
+    DATABASES["default"]["ENGINE"] = "config.sqlite"
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",

@@ -1,0 +1,70 @@
+"""SQLite's writers in one process queue for the database (config/sqlite/base.py): the next
+starts as soon as the one before commits, instead of sleeping in SQLite's busy handler."""
+
+import statistics
+import threading
+import time
+
+import pytest
+from django.db import connections
+
+from config.sqlite.base import DatabaseWrapper
+
+pytestmark = pytest.mark.skipif(
+    connections["default"].vendor != "sqlite", reason="SQLite's own backend"
+)
+
+
+def _writer(path):
+    settings_dict = {**connections["default"].settings_dict, "NAME": str(path)}
+    return DatabaseWrapper(settings_dict, alias=f"writer-{threading.get_ident()}")
+
+
+def _write(path, *, hold=0.0, began=None, wrote=None):
+    db = _writer(path)
+    try:
+        db.set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)
+        if began is not None:
+            began.append(time.monotonic())
+        with db.cursor() as cursor:
+            cursor.execute("INSERT INTO t VALUES (1)")
+        if wrote is not None:
+            wrote.set()
+        time.sleep(hold)
+        db.commit()
+        return time.monotonic()
+    finally:
+        db.set_autocommit(True)
+        db.close()
+
+
+def _lateness(path) -> float:
+    """How long after the first writer committed the second, waiting meanwhile, began."""
+    wrote, committed, began = threading.Event(), [], []
+    # 0.23 s: SQLite's busy handler, sleeping 1, 2, 5 … 100 ms between tries, would next try
+    # at 0.328 s, about 0.1 s after the commit.
+    first = threading.Thread(target=lambda: committed.append(_write(path, hold=0.23, wrote=wrote)))
+    first.start()
+    wrote.wait(5)
+    second = threading.Thread(target=_write, args=(path,), kwargs={"began": began})
+    second.start()
+    first.join(10)
+    second.join(10)
+    return began[0] - committed[0]
+
+
+def test_a_waiting_writer_starts_as_soon_as_the_one_before_commits(tmp_path, django_db_blocker):
+    path = tmp_path / "writers.sqlite3"
+    with django_db_blocker.unblock():  # a database file of its own, not the test database
+        db = _writer(path)
+        with db.cursor() as cursor:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("CREATE TABLE t (n INTEGER)")
+        db.close()
+        late = statistics.median(_lateness(path) for _ in range(3))
+        assert 0 <= late < 0.04, f"the second writer began {late * 1000:.0f} ms after the commit"
+        db = _writer(path)
+        with db.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM t")
+            assert cursor.fetchone()[0] == 6
+        db.close()

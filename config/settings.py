@@ -373,7 +373,15 @@ if not SIGNING_PKCS12_PATH and (_DEMO_SIGNING / "office.p12").exists():
     SIGNING_CRLS = SIGNING_CRLS or [str(_DEMO_SIGNING / "demo-root.crl")]
 # Archive packages: the largest ZIP accepted for import and its largest unpacked size.
 ARCHIVE_PACKAGE_MAX_BYTES = int(os.environ.get("ARCHIVE_PACKAGE_MAX_BYTES", 200 * 1024 * 1024))
+# The public verification page: files checked per minute from one address without signing in.
+ARCHIVAL_VERIFY_PER_MINUTE = int(os.environ.get("ARCHIVAL_VERIFY_PER_MINUTE", "10"))
 ARCHIVE_PACKAGE_MAX_UNPACKED_BYTES = int(
     os.environ.get("ARCHIVE_PACKAGE_MAX_UNPACKED_BYTES", 1024 * 1024 * 1024)
 )
-WORKER_JOBS = {**globals().get("WORKER_JOBS", {}), "documents.jobs.run_pdf_renditions": 5}
+WORKER_JOBS = {
+    **globals().get("WORKER_JOBS", {}),
+    "documents.jobs.run_pdf_renditions": 5,
+    "documents.jobs.run_form_key_pruning": 3600,
+}
+# One-time form keys (a form sent twice is done once) are kept this many days, then forgotten.
+FORM_KEYS_KEPT_DAYS = int(os.environ.get("FORM_KEYS_KEPT_DAYS", "30"))

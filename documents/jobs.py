@@ -1,5 +1,5 @@
-"""The worker's job for documents: make the PDF/A copy of each generated version, and sign a
-decision's copy with the office's certificate.
+"""The worker's jobs for documents: make the PDF/A copy of each generated version, and sign a
+decision's copy with the office's certificate; forget old one-time form keys.
 
 Rows of `Rendition` are the outbox (created with the version). A worker claims a due row with a
 lease; LibreOffice runs outside any transaction; the files are then saved through the storage API
@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from . import rendering, signing
+from . import rendering, signing, submissions
 from .errors import DocumentError
 from .models import Rendition, RenditionStatus
 
@@ -30,6 +30,11 @@ BASE_DELAY = datetime.timedelta(seconds=30)
 MAX_DELAY = datetime.timedelta(hours=1)
 # While LibreOffice is missing the row waits without spending its attempts.
 MISSING_CONVERTER_DELAY = datetime.timedelta(minutes=5)
+
+
+def run_form_key_pruning(*, limit: int = 1000) -> int:
+    """Forget the one-time form keys older than FORM_KEYS_KEPT_DAYS, `limit` at a time."""
+    return submissions.forget_old_keys(limit=limit)
 
 
 def run_pdf_renditions(*, limit: int = 100) -> int:
@@ -72,8 +77,10 @@ def _claim_next() -> Rendition | None:
         for pk in list(candidates.values_list("pk", flat=True)[:10]):
             token = uuid.uuid4().hex
             # The conditional UPDATE is the claim on SQLite, and a second guard elsewhere.
-            if _due(now).filter(pk=pk).update(
-                locked_until=lease_until, lease=token, attempts=F("attempts") + 1
+            if (
+                _due(now)
+                .filter(pk=pk)
+                .update(locked_until=lease_until, lease=token, attempts=F("attempts") + 1)
             ):
                 return Rendition.objects.select_related("version__document").get(pk=pk)
     return None
@@ -190,8 +197,9 @@ def _postpone(rendition, reason: str) -> None:
 
 def _retry_or_fail(rendition, reason: str) -> None:
     attempts = rendition.attempts
-    logger.warning("PDF/A copy of version %s failed (attempt %s): %s", rendition.version_id,
-                   attempts, reason)
+    logger.warning(
+        "PDF/A copy of version %s failed (attempt %s): %s", rendition.version_id, attempts, reason
+    )
     if attempts >= settings.PDF_RENDITION_MAX_ATTEMPTS:
         _release(rendition, status=RenditionStatus.FAILED, last_error=reason)
         return

@@ -158,7 +158,8 @@ class FormSubmission(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
     )
     outcome = models.JSONField(_("outcome"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # Indexed: the worker forgets old keys (submissions.forget_old_keys).
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
 
     class Meta:
         verbose_name = _("form submission")

@@ -7,10 +7,13 @@ outcome recorded and shows it; nothing is done a second time. A form without a k
 script) is simply done.
 """
 
+import datetime
 import re
 import secrets
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import FormSubmission
@@ -57,6 +60,15 @@ def run_once(request, work) -> tuple[dict, bool]:
             raise
         return earlier, True
     return outcome, False
+
+
+def forget_old_keys(*, limit: int) -> int:
+    """Delete up to `limit` keys older than FORM_KEYS_KEPT_DAYS; returns how many. A form that
+    old sent again is no retry or double click: it is done (or refused) as a new one."""
+    cutoff = timezone.now() - datetime.timedelta(days=settings.FORM_KEYS_KEPT_DAYS)
+    old = FormSubmission.objects.filter(created_at__lt=cutoff).order_by("created_at")
+    ids = list(old.values_list("pk", flat=True)[:limit])
+    return FormSubmission.objects.filter(pk__in=ids).delete()[0]
 
 
 def already_done(outcome: dict) -> str:

@@ -37,6 +37,14 @@ def small_councils(settings):
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    # Counts kept in the cache (the public pages' throttle, dashboard figures) start at nothing.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def english_messages():
     # Service-level tests read messages in English; HTTP requests still get the user's language.
     with translation.override("en"):

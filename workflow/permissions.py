@@ -173,6 +173,12 @@ def may_close_round(user, round_) -> bool:
     return round_ is not None and round_.is_open and may_manage_rounds(user)
 
 
+def ballots_are_shown(round_) -> bool:
+    """How each member voted is shown once the round has closed, and never for a secret ballot
+    (its tally only); while a round is open, only who has voted."""
+    return round_.closed_at is not None and not round_.secret_ballot
+
+
 # --- appraisal ---
 
 

@@ -29,6 +29,7 @@ from .models import (
 )
 from .people import display_name
 from .permissions import (
+    ballots_are_shown,
     council_stages,
     may_appraise,
     may_close_round,
@@ -244,15 +245,12 @@ def is_round_of(dossier: Dossier, round_id: int) -> bool:
 
 
 def rounds_of(dossier: Dossier) -> list[Round]:
-    """Every round with its seats and every vote cast, corrections included, in order."""
-    return list(
+    """Every round with its seats and who has voted (`current_votes`); `shown_votes`: every ballot
+    cast, corrections included, where permissions.ballots_are_shown (`ballots_shown`), else
+    nothing (an open round's ballots are not even read)."""
+    rounds = list(
         dossier.rounds.select_related("opened_by").prefetch_related(
             Prefetch("seats", queryset=RoundSeat.objects.select_related("user")),
-            Prefetch(
-                "votes",
-                queryset=Vote.objects.select_related("member", "supersedes", "correction"),
-            ),
-            # Each member's current vote: who has voted, while the round is open.
             Prefetch(
                 "votes",
                 queryset=Vote.objects.filter(correction__isnull=True).select_related("member"),
@@ -260,6 +258,16 @@ def rounds_of(dossier: Dossier) -> list[Round]:
             ),
         )
     )
+    for round_ in rounds:
+        round_.ballots_shown, round_.shown_votes = ballots_are_shown(round_), []
+    shown = {r.pk: r for r in rounds if r.ballots_shown}
+    if shown:
+        ballots = Vote.objects.filter(round_id__in=list(shown)).select_related(
+            "member", "supersedes", "correction"
+        )
+        for vote in ballots:
+            shown[vote.round_id].shown_votes.append(vote)
+    return rounds
 
 
 def voting_seat(user, round_: Round | None) -> RoundSeat | None:

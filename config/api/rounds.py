@@ -42,7 +42,10 @@ def _round_out(round_) -> dict:
             {"user_id": s.user_id, "name": display_name(s.user), "role": s.role}
             for s in round_.seats.all()
         ],
-        "votes": [_vote_out(v) for v in round_.votes.all()],
+        # How each member voted, where the page shows it too (permissions.ballots_are_shown);
+        # while the round is open, who has voted.
+        "votes": [_vote_out(v) for v in round_.shown_votes],
+        "voted": [v.member_id for v in round_.current_votes],
     }
 
 

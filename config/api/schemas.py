@@ -179,7 +179,10 @@ class RoundOut(Out):
     result: str
     outcome: dict
     seats: list[SeatOut]
-    votes: list[VoteOut]
+    votes: list[VoteOut] = Field(
+        description="How each member voted: once the round has closed, never for a secret ballot"
+    )
+    voted: list[int] = Field(description="The members whose vote counts now (who has voted)")
 
 
 class AppraisalIn(Input):

@@ -127,3 +127,36 @@ def test_a_vote_names_a_round_of_that_dossier_or_it_is_a_404(world):
         f"/dossiers/{dossier.pk}/rounds/{rounds[dossier.pk]}/votes", {"choice": "approve"}
     )
     assert voted.status_code == 201
+
+
+@pytest.mark.django_db
+def test_the_api_tells_how_members_voted_only_where_the_page_does(world):
+    # While the round is open: who has voted, not how; once closed, every ballot; a secret
+    # ballot never (permissions.ballots_are_shown, the page's rule too).
+    from workflow.models import KindPolicy
+
+    KindPolicy.objects.update_or_create(kind="project", defaults={"secret_ballot_review": True})
+    member = make_user("council_member")
+    chair_client = world.client("council_member")
+    member_client = ApiClient(create_token(user=member, name="t", days=1)[1])
+    seen = {}
+    for kind in ("plan", "project"):
+        dossier = world.dossier(state="council_review", kind=kind)
+        rounds = f"/dossiers/{dossier.pk}/rounds"
+        round_id = (
+            world.client("secretary")
+            .post(rounds, {"chair_id": world.users["council_member"].pk, "member_ids": [member.pk]})
+            .json()["id"]
+        )
+        votes = f"{rounds}/{round_id}/votes"
+        assert (
+            chair_client.post(votes, {"choice": "reject", "conditions": "Thiếu"}).status_code == 201
+        )
+        (open_round,) = member_client.get(rounds).json()
+        assert open_round["votes"] == []
+        assert open_round["voted"] == [world.users["council_member"].pk]
+        assert member_client.post(votes, {"choice": "approve"}).status_code == 201
+        (seen[kind],) = world.client("drafter").get(rounds).json()
+        assert seen[kind]["closed_at"] is not None
+    assert [v["choice"] for v in seen["plan"]["votes"]] == ["reject", "approve"]
+    assert seen["project"]["votes"] == [] and len(seen["project"]["voted"]) == 2

@@ -229,3 +229,29 @@ def test_before_the_worker_runs_the_page_says_why_the_pdf_is_pending(client, set
     page = client.get(reverse("workflow:dossier", args=[dossier.pk])).content.decode()
 
     assert "PDF/A pending" in page and "LibreOffice is not installed" in page
+
+
+@pytest.mark.django_db
+def test_an_address_checking_too_many_files_anonymously_is_asked_to_wait(client, settings):
+    settings.ARCHIVAL_VERIFY_PER_MINUTE = 2
+    url = "/en/archival/verify/"
+    for _ in range(2):
+        assert client.post(url, {"file": as_upload(b"%PDF-1.7\n%%EOF", "x.pdf")}).status_code == 200
+    refused = client.post(url, {"file": as_upload(b"%PDF-1.7\n%%EOF", "x.pdf")})
+    assert refused.status_code == 429
+    assert "Too many files checked from your address" in refused.content.decode()
+    assert client.get(url).status_code == 200  # the page itself stays open
+    login(client, make_user("clerk"))  # a signed-in user is not counted
+    assert client.post(url, {"file": as_upload(b"%PDF-1.7\n%%EOF", "x.pdf")}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_wait_is_asked_in_vietnamese_by_default(client, settings):
+    from django.utils import translation
+
+    settings.ARCHIVAL_VERIFY_PER_MINUTE = 0
+    with translation.override("vi"):
+        url = reverse("archival:verify")
+    refused = client.post(url, {"file": as_upload(b"%PDF-1.7\n%%EOF", "x.pdf")})
+    assert refused.status_code == 429
+    assert "vui lòng chờ một phút" in refused.content.decode()

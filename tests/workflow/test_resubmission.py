@@ -116,3 +116,35 @@ def test_the_error_page_does_not_claim_that_nothing_changed():
     assert "Nothing was changed" not in page
     assert "không thay đổi" not in page
     assert "may or may not" in page
+
+
+def test_the_worker_forgets_form_keys_older_than_kept_then_a_resent_form_is_new(client, settings):
+    from django.utils import timezone
+
+    from documents.jobs import run_form_key_pruning
+    from documents.models import FormSubmission
+
+    assert "documents.jobs.run_form_key_pruning" in settings.WORKER_JOBS
+    settings.FORM_KEYS_KEPT_DAYS = 30
+    dossier = make_dossier(state="council_review")
+    members = council(3)
+    round_ = open_round_on(dossier, members)
+    client.force_login(members[0])
+    url = reverse("workflow:round_vote", args=[dossier.pk, round_.pk])
+    forms = []
+    for choice in ("approve", "abstain", "reject"):
+        page = client.get(reverse("workflow:dossier", args=[dossier.pk])).content.decode()
+        forms.append({"choice": choice, "submission": key_in(page), "conditions": "Lý do"})
+        assert client.post(url, forms[-1]).status_code == 302
+    month_ago = timezone.now() - timezone.timedelta(days=31)
+    FormSubmission.objects.filter(key__in=[f["submission"] for f in forms[:2]]).update(
+        created_at=month_ago
+    )
+    assert run_form_key_pruning(limit=1) == 1  # a bounded batch each run
+    assert run_form_key_pruning(limit=10) == 1
+    assert run_form_key_pruning(limit=10) == 0
+    assert FormSubmission.objects.filter(key=forms[2]["submission"]).exists()
+    # The kept key still answers "already done"; a forgotten one is a new form (a correction).
+    assert "already been sent" in client.post(url, forms[2], follow=True).content.decode()
+    assert "already been sent" not in client.post(url, forms[0], follow=True).content.decode()
+    assert Vote.objects.filter(round=round_).count() == 4

@@ -1,10 +1,14 @@
 """Pages of archival: verify a held copy (public), upload a decision signed elsewhere, export an
 archived dossier's package (clerk) and import one (administrator)."""
 
+import time
+
+from axes.helpers import get_client_ip_address
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -25,6 +29,24 @@ from .packages import export_package, import_package
 MAX_VERIFY_BYTES = 50 * 1024 * 1024
 
 
+def over_public_limit(request, scope: str, per_minute: int) -> bool:
+    """Count one more use of `scope` by an anonymous request's address (axes' reading of it,
+    behind AXES_PROXY_COUNT proxies); True once it has used `per_minute` this minute.
+
+    Counted in Django's cache: each process on its own with the default cache, shared by every
+    web server when CACHES points at a shared one. A signed-in user is not limited.
+    """
+    if request.user.is_authenticated:
+        return False
+    key = f"throttle:{scope}:{get_client_ip_address(request)}:{int(time.time() // 60)}"
+    cache.add(key, 0, timeout=120)
+    try:
+        return cache.incr(key) > per_minute
+    except ValueError:  # the count was evicted between add and incr
+        cache.set(key, 1, timeout=120)
+        return False
+
+
 class FileForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("File"))
 
@@ -34,6 +56,14 @@ def verify(request):
     able to check it without an account. A person who may see the dossier is told which one."""
     form = FileForm(request.POST or None, request.FILES or None)
     report = None
+    if request.method == "POST" and over_public_limit(
+        request, "verify", settings.ARCHIVAL_VERIFY_PER_MINUTE
+    ):
+        messages.error(
+            request,
+            _("Too many files checked from your address in the last minute: wait a minute."),
+        )
+        return render(request, "workflow/archival/verify.html", {"form": FileForm()}, status=429)
     if request.method == "POST" and form.is_valid():
         try:
             data = read_upload(form.cleaned_data["file"], MAX_VERIFY_BYTES)
@@ -53,9 +83,13 @@ def upload_signed(request, pk):
     dossier = selectors.dossier_for(request.user, pk)
     if not permissions.may_upload_signed_decision(request.user, dossier):
         raise PermissionDenied
-    rendition = Rendition.objects.filter(
-        version__document__dossier_id=dossier.pk, version__document__doc_type="decision"
-    ).order_by("-version__number").first()
+    rendition = (
+        Rendition.objects.filter(
+            version__document__dossier_id=dossier.pk, version__document__doc_type="decision"
+        )
+        .order_by("-version__number")
+        .first()
+    )
     form = FileForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:

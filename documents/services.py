@@ -71,11 +71,12 @@ def _storage_name(document: Document, number: int, sha256: str) -> str:
 
 
 def _store_version(
-    *, document, data, extracted, filename, user, frozen, written
+    *, document, data, extracted, filename, user, frozen, written, number=None
 ) -> DocumentVersion:
     """Write file and row inside the caller's transaction; the file's name goes into `written`
-    so the caller can delete it if the transaction does not commit."""
-    number = _next_number(document)
+    so the caller can delete it if the transaction does not commit. `number`: the next version's
+    number when the caller has just read it (under the dossier's lock)."""
+    number = number or _next_number(document)
     sha256 = hashlib.sha256(data).hexdigest()
     stored_name = default_storage.save(_storage_name(document, number, sha256), ContentFile(data))
     written.append(stored_name)
@@ -222,29 +223,35 @@ def store_generated_document(
         )
         if sealed and document.versions.filter(frozen=True).exists():
             raise DocumentLocked(_("The decision has been issued and is sealed."))
+        number = _next_number(document)
         version = _store_version(
             document=document,
             data=data_bytes,
             extracted=extracted,
-            filename=f"{doc_type}-v{_next_number(document)}.docx",
+            filename=f"{doc_type}-v{number}.docx",
             user=None,
             frozen=sealed,
             written=written,
+            number=number,
         )
         # The outbox row of its PDF/A copy, made by the worker (documents.jobs).
-        request_rendition(version)
+        request_rendition(version, new_version=True)
         return version
 
 
-def request_rendition(version: DocumentVersion) -> Rendition:
-    """Ask the worker for the version's PDF/A copy (signed, for a decision); idempotent."""
-    rendition, _created = Rendition.objects.get_or_create(
-        version=version,
-        defaults={
-            "idempotency_key": f"pdfa:{version.pk}:{version.sha256}",
-            "needs_signature": version.document.doc_type == DocumentType.DECISION,
-        },
-    )
+def request_rendition(version: DocumentVersion, *, new_version=False) -> Rendition:
+    """Ask the worker for the version's PDF/A copy (signed, for a decision); idempotent.
+
+    `new_version`: the version was created in the caller's transaction and so has no copy yet
+    (one INSERT, not a lookup and a savepoint: this runs in the vote that closes a round).
+    """
+    fields = {
+        "idempotency_key": f"pdfa:{version.pk}:{version.sha256}",
+        "needs_signature": version.document.doc_type == DocumentType.DECISION,
+    }
+    if new_version:
+        return Rendition.objects.create(version=version, **fields)
+    rendition, _created = Rendition.objects.get_or_create(version=version, defaults=fields)
     return rendition
 
 

@@ -21,11 +21,13 @@ def allocate_number(*, series: str, on: datetime.date, issuing_body: str | None 
     """Take the next number of the series for the year."""
     issuing_body = issuing_body or settings.DECISION_ISSUING_BODY
     counter_model = apps.get_model("workflow", "DecisionCounter")
-    with transaction.atomic():
-        counter_model.objects.get_or_create(series=series, issuing_body=issuing_body, year=on.year)
-        counter = counter_model.objects.select_for_update().get(
-            series=series, issuing_body=issuing_body, year=on.year
-        )
+    key = {"series": series, "issuing_body": issuing_body, "year": on.year}
+    # No savepoint of its own: inside the issuing transaction a failure here fails it anyway.
+    with transaction.atomic(savepoint=False):
+        counter = counter_model.objects.select_for_update().filter(**key).first()
+        if counter is None:  # the series' first number of the year
+            counter_model.objects.get_or_create(**key)
+            counter = counter_model.objects.select_for_update().get(**key)
         counter.last_number += 1
         counter.save(update_fields=["last_number"])
     return format_number(counter.last_number, series, issuing_body)

@@ -99,9 +99,12 @@ def _texts_of(votes, choice) -> tuple[str, ...]:
     return tuple(v.conditions for v in votes if v.choice == choice and v.conditions)
 
 
-def issue_minutes(round_: Round) -> None:
+def issue_minutes(round_: Round, votes=None) -> None:
+    """`votes`: the round's current votes when the caller has just read them for the tally."""
     dossier = round_.dossier
-    current = {v.member_id: v for v in round_.votes.filter(correction__isnull=True)}
+    if votes is None:
+        votes = round_.votes.filter(correction__isnull=True)
+    current = {v.member_id: v for v in votes}
     seats = list(round_.seats.select_related("user").order_by("role", "id"))
     members = tuple(
         _member_vote(seat, current.get(seat.user_id), secret=round_.secret_ballot)
@@ -110,7 +113,7 @@ def issue_minutes(round_: Round) -> None:
     )
     outcome = round_.outcome
     chair = next((s.user for s in seats if s.role == Seat.CHAIR), None)
-    secretary = next((s.user for s in seats if s.role == Seat.SECRETARY), round_.opened_by)
+    secretary = next((s.user for s in seats if s.role == Seat.SECRETARY), None) or round_.opened_by
     letterhead = _numbered(decisions.MINUTES, timezone.localdate(round_.closed_at))
     data = MinutesData(
         letterhead=letterhead,

@@ -239,6 +239,11 @@ def open_round_of(dossier: Dossier) -> Round | None:
     return dossier.rounds.filter(closed_at=None).first()
 
 
+def is_round_of(dossier: Dossier, round_id: int) -> bool:
+    """Whether the round is one of the dossier's (an address names both)."""
+    return dossier.rounds.filter(pk=round_id).exists()
+
+
 def rounds_of(dossier: Dossier) -> list[Round]:
     """Every round with its seats and who has voted (`current_votes`); `shown_votes`: every ballot
     cast, corrections included, where permissions.ballots_are_shown (`ballots_shown`), else

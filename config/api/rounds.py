@@ -90,7 +90,9 @@ def open_round(request, payload: RoundOpen, dossier_id: int = DossierId):
     summary="Vote in a round; a second vote is a correction",
 )
 def vote(request, payload: VoteIn, dossier_id: int = DossierId, round_id: int = RoundId):
-    _round_of(request.auth, dossier_id, round_id)
+    # The 404s of _round_of in one query: a vote answers with the vote, not the whole round.
+    if not selectors.is_round_of(selectors.dossier_for(request.auth, dossier_id), round_id):
+        raise Http404
     cast = services.cast_vote(user=request.auth, round_id=round_id, **payload.dict())
     return Status(201, _vote_out(cast))
 

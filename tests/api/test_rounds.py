@@ -5,7 +5,7 @@ import pytest
 from config.api.tokens import create_token
 from tests.api.conftest import ApiClient
 from tests.factories import make_user
-from workflow.models import Dossier
+from workflow.models import Dossier, Vote
 
 
 @pytest.mark.django_db
@@ -93,6 +93,40 @@ def test_appraiser_records_the_appraisal(world):
     assert Dossier.objects.get(pk=dossier.pk).state == "awaiting_approval"
     late = world.client("appraiser").post(path, {**findings, "recommendation": "approve"})
     assert late.status_code == 409
+
+
+@pytest.mark.django_db
+def test_a_vote_names_a_round_of_that_dossier_or_it_is_a_404(world):
+    chair, member = world.users["council_member"], world.users["second_member"]
+    dossier, other = world.dossier(state="council_review"), world.dossier(state="council_review")
+    rounds = {}
+    for d in (dossier, other):
+        opened = world.client("secretary").post(
+            f"/dossiers/{d.pk}/rounds", {"chair_id": chair.pk, "member_ids": [member.pk]}
+        )
+        rounds[d.pk] = opened.json()["id"]
+    as_chair = world.client("council_member")
+    # The chair sits on both rounds: the address must still pair the round with its dossier.
+    crossed = as_chair.post(
+        f"/dossiers/{dossier.pk}/rounds/{rounds[other.pk]}/votes", {"choice": "approve"}
+    )
+    assert crossed.status_code == 404
+    missing = as_chair.post(f"/dossiers/{dossier.pk}/rounds/999999/votes", {"choice": "approve"})
+    assert missing.status_code == 404
+    hidden = world.dossier(state="council_review")
+    hidden.agency = world.other_agency
+    hidden.save()
+    assert (
+        world.client("drafter")
+        .post(f"/dossiers/{hidden.pk}/rounds/{rounds[dossier.pk]}/votes", {"choice": "approve"})
+        .status_code
+        == 404
+    )
+    assert not Vote.objects.filter(round_id__in=rounds.values()).exists()
+    voted = as_chair.post(
+        f"/dossiers/{dossier.pk}/rounds/{rounds[dossier.pk]}/votes", {"choice": "approve"}
+    )
+    assert voted.status_code == 201
 
 
 @pytest.mark.django_db

@@ -120,7 +120,9 @@ _REQUIRED_TEXT = {
 def _lock_round(round_id) -> Round:
     try:
         return (
-            Round.objects.select_for_update(of=("self",)).select_related("dossier").get(pk=round_id)
+            Round.objects.select_for_update(of=("self",))
+            .select_related("dossier__agency")
+            .get(pk=round_id)
         )
     except (Round.DoesNotExist, ValueError, TypeError, OverflowError):
         raise InvalidInput(_("This voting round does not exist.")) from None
@@ -257,7 +259,7 @@ def _close_locked_round(round_: Round, *, user) -> None:
         round_.result = RoundResult.REVISION if outcome.needs_revision else RoundResult.PASSED
     round_.save(update_fields=["closed_at", "outcome", "result"])
     if round_.result != RoundResult.ABANDONED:
-        paperwork.issue_minutes(round_)
+        paperwork.issue_minutes(round_, current)
     record_audit(
         dossier=round_.dossier,
         actor=user,

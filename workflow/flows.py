@@ -30,7 +30,7 @@ class StageActivation(HandleActivation):
     @Activation.status.super()
     def create_next(self):
         node = self.flow_class.instance.node_for(self.process.dossier.state)
-        yield node._create(self, self.task.token)
+        yield node.activation_class.create(node, self, self.task.token)
 
 
 class StageTask(flow.Handle):

@@ -10,6 +10,7 @@ from workflow.errors import TransitionRefused, VoteClosed
 
 from . import documents, dossiers, notifications, rounds, searching
 from .auth import AUTH
+from .field_errors import message_of
 
 api = NinjaAPI(
     title="dossierflow API",
@@ -57,7 +58,7 @@ def _field_of(loc) -> str:
 @api.exception_handler(ValidationError)
 def validation_error(request, error):
     errors = [
-        {"field": _field_of(e.get("loc", ())), "message": e.get("msg", "")} for e in error.errors
+        {"field": _field_of(e.get("loc", ())), "message": message_of(e)} for e in error.errors
     ]
     fields = ", ".join(dict.fromkeys(e["field"] for e in errors))
     return api.create_response(

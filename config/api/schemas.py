@@ -8,6 +8,7 @@ import datetime
 import unicodedata
 from typing import Annotated
 
+from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -22,9 +23,9 @@ def _no_control_characters(value: str) -> str:
     # The one free-text cleaner decides what a control character is; the API refuses what it
     # would drop or change, so a client learns its text is not stored as sent.
     if clean_text(value) != unicodedata.normalize("NFC", value).strip():
-        raise ValueError("control characters are not allowed")
+        raise ValueError(_("Control characters are not allowed."))
     if any(0xD800 <= ord(ch) <= 0xDFFF for ch in value):
-        raise ValueError("unpaired surrogates are not allowed")
+        raise ValueError(_("Unpaired surrogate characters are not allowed."))
     return value
 
 

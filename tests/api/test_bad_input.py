@@ -102,3 +102,28 @@ def test_bad_round_bodies(world, body):
     response = world.client("secretary").post(f"/dossiers/{dossier.pk}/rounds", body)
     assert response.status_code == 400, response.content
     assert response.json()["errors"]
+
+
+WITHOUT_TITLE = {k: v for k, v in GOOD.items() if k != "title"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("body", "field", "said"),
+    [
+        ({**GOOD, "title": "x" * 10_000}, "title", "Hãy nhập tối đa 500 ký tự."),
+        ({**GOOD, "title": ""}, "title", "Trường này không được để trống."),
+        ({**GOOD, "title": None}, "title", "Hãy nhập văn bản."),
+        (WITHOUT_TITLE, "title", "Trường này là bắt buộc."),
+        ({**GOOD, "title": "a\x1bb"}, "title", "Không được dùng ký tự điều khiển."),
+        ({**GOOD, "colour": "red"}, "colour", "Trường này không được chấp nhận ở đây."),
+        ({**GOOD, "kind": "poem"}, "kind", "Hãy chọn một trong:"),
+    ],
+)
+def test_a_field_is_refused_in_the_clients_language(world, body, field, said):
+    response = world.client("drafter", language="vi").post("/dossiers", body)
+    assert response.status_code == 400
+    errors = {e["field"]: e["message"] for e in response.json()["errors"]}
+    assert errors[field].startswith(said), errors
+    english = world.client("drafter").post("/dossiers", body).json()["errors"]
+    assert all(e["message"] and not any(c in e["message"] for c in "ơưạậ") for e in english)

@@ -3,10 +3,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from config.api.urls import page_urlpatterns as api_pages
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("config.operations.urls")),  # /healthz, /readyz
-    path("api/", include("config.api.urls")),  # the JSON API and the API token page
+    path("api/", include("config.api.urls")),  # the JSON API
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
@@ -19,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("search/", include("search.urls")),
     path("", include("workflow.notifications.urls")),
     path("archival/", include("workflow.archival.urls")),
+    path("api/", include(api_pages)),  # the API token page
     path("", include("workflow.urls")),
     prefix_default_language=False,
 )

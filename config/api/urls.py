@@ -11,7 +11,7 @@ token_patterns = (
     "api_tokens",
 )
 
-urlpatterns = [
-    path("v1/", api.urls),
-    path("tokens/", include(token_patterns)),
-]
+# The JSON API (answers in the language of Accept-Language); the token page is a page of the
+# site like any other, in config/urls.py's i18n_patterns (under /en/ in English).
+urlpatterns = [path("v1/", api.urls)]
+page_urlpatterns = [path("tokens/", include(token_patterns))]

@@ -174,3 +174,15 @@ def test_every_page_links_to_the_token_page():
     client = Client()
     client.login(username=user.username, password=PASSWORD)
     assert reverse("api_tokens:list") in client.get(reverse("workflow:home")).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_token_page_speaks_the_sites_language_english_under_en():
+    user = make_user("drafter")
+    client = Client()
+    client.login(username=user.username, password=PASSWORD)
+    english = client.get("/en/api/tokens/")
+    assert english.status_code == 200 and "API tokens" in english.content.decode()
+    assert 'href="/en/' in english.content.decode()  # the menu stays in English
+    vietnamese = client.get("/api/tokens/")
+    assert vietnamese.status_code == 200 and "Mã truy cập API" in vietnamese.content.decode()

@@ -71,12 +71,11 @@ def _storage_name(document: Document, number: int, sha256: str) -> str:
 
 
 def _store_version(
-    *, document, data, extracted, filename, user, frozen, written, number=None
+    *, document, number, data, extracted, filename, user, frozen, written
 ) -> DocumentVersion:
-    """Write file and row inside the caller's transaction; the file's name goes into `written`
-    so the caller can delete it if the transaction does not commit. `number`: the next version's
-    number when the caller has just read it (under the dossier's lock)."""
-    number = number or _next_number(document)
+    """Write version `number` (file and row) inside the caller's transaction, under the dossier's
+    lock; the file's name goes into `written` so the caller can delete it if the transaction does
+    not commit."""
     sha256 = hashlib.sha256(data).hexdigest()
     stored_name = default_storage.save(_storage_name(document, number, sha256), ContentFile(data))
     written.append(stored_name)
@@ -154,6 +153,7 @@ def upload_document(
             document = _target_document(dossier, doc_type, title, filename, document_id)
             return _store_version(
                 document=document,
+                number=_next_number(document),
                 data=data,
                 extracted=extracted,
                 filename=filename,

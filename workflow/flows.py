@@ -55,9 +55,10 @@ class StageTask(flow.Handle):
 
 def _next_states(stage) -> set[str]:
     sources = {stage} | ({Stage.REJECTED} if stage == Stage.APPROVED else set())
+    leaving = sources | {"*", "+"}  # django-fsm's "from any stage"
     targets = set()
     for transition in Dossier._meta.get_field("state").get_all_transitions(Dossier):
-        if transition.source in sources | {"*", "+"}:
+        if transition.source in leaving:
             # A target chosen when the transition runs (RETURN_VALUE) lists where it may lead.
             allowed = getattr(transition.target, "allowed_states", None)
             targets |= set(allowed or [transition.target])

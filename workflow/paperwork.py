@@ -99,11 +99,9 @@ def _texts_of(votes, choice) -> tuple[str, ...]:
     return tuple(v.conditions for v in votes if v.choice == choice and v.conditions)
 
 
-def issue_minutes(round_: Round, votes=None) -> None:
-    """`votes`: the round's current votes when the caller has just read them for the tally."""
+def issue_minutes(round_: Round, votes) -> None:
+    """`votes`: the round's current votes, as the tally just read them."""
     dossier = round_.dossier
-    if votes is None:
-        votes = round_.votes.filter(correction__isnull=True)
     current = {v.member_id: v for v in votes}
     seats = list(round_.seats.select_related("user").order_by("role", "id"))
     members = tuple(

@@ -93,12 +93,9 @@ def test_transitions_through_the_services_keep_the_visits_in_step_with_the_audit
 
 
 def _visit_rows():
-    fields = ("dossier_id", "entry_id", "stage", "entered_at", "entered_on", "left_at")
-    return list(
-        StageVisit.objects.order_by("dossier_id", "entered_at", "id").values_list(
-            *fields, "working_days", "on_time"
-        )
-    )
+    fields = ["dossier_id", "entry_id", "stage", "entered_at", "entered_on", "left_at"]
+    visits = StageVisit.objects.order_by("dossier_id", "entered_at", "id")
+    return list(visits.values_list(*fields, "working_days", "on_time"))
 
 
 @pytest.mark.django_db

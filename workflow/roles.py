@@ -43,21 +43,26 @@ def has_role(user, role: str) -> bool:
 
 
 def preload_roles(users) -> list:
-    """The users with their roles cached as roles_of would: two queries for any number of them.
+    """The users with their roles cached as roles_of would: one query for any number of them.
 
     For work on many people at once (notifying a council), where roles_of would ask per person.
+    Each user comes with the names of their role groups joined in (a row per role, at least
+    one per user), which costs far less than a prefetch of the groups.
     """
-    from django.contrib.auth.models import Group
-    from django.db.models import Prefetch
+    from django.db.models import F, FilteredRelation, Q
 
-    users = list(
-        users.prefetch_related(
-            Prefetch("groups", queryset=Group.objects.filter(name__in=ROLES), to_attr="_roles")
-        )
+    rows = users.annotate(
+        dossierflow_role_group=FilteredRelation("groups", condition=Q(groups__name__in=ROLES)),
+        dossierflow_role=F("dossierflow_role_group__name"),
     )
-    for user in users:
-        names = frozenset(g.name for g in user._roles) if user.is_active else frozenset()
+    found, names = {}, {}
+    for user in rows:
+        found.setdefault(user.pk, user)
+        if user.dossierflow_role is not None:
+            names.setdefault(user.pk, set()).add(user.dossierflow_role)
+    for pk, user in found.items():
+        roles = frozenset(names.get(pk, ())) if user.is_active else frozenset()
         if user.is_active and user.is_superuser:
-            names |= {ADMINISTRATOR}
-        user._dossierflow_roles = names
-    return users
+            roles |= {ADMINISTRATOR}
+        user._dossierflow_roles = roles
+    return list(found.values())

@@ -310,10 +310,10 @@ def process_status(dossier: Dossier) -> dict | None:
 def people_with_roles(role_names) -> list:
     """Active users holding any of the roles, with their roles cached (see roles.preload_roles)."""
     User = get_user_model()
-    holders = User.objects.filter(is_active=True).filter(
-        Q(groups__name__in=list(role_names))
-        | (Q(is_superuser=True) if ADMINISTRATOR in role_names else Q(pk__in=[]))
-    )
+    holds = Q(groups__name__in=list(role_names))
+    if ADMINISTRATOR in role_names:
+        holds |= Q(is_superuser=True)
+    holders = User.objects.filter(is_active=True).filter(holds)
     return preload_roles(
         User.objects.filter(pk__in=holders.values("pk")).select_related("profile").order_by("pk")
     )

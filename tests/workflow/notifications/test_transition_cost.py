@@ -1,0 +1,66 @@
+"""What a transition's notifications cost: a constant number of queries, whoever is told."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import make_agency, make_dossier, make_user
+from workflow import selectors, services
+from workflow.notifications.models import Delivery, Notification
+from workflow.roles import ADMINISTRATOR, CLERK, SECRETARY, roles_of
+
+
+def submit_queries(agency, drafter) -> int:
+    dossier = make_dossier(agency=agency, created_by=drafter)
+    with CaptureQueriesContext(connection) as queries:
+        services.transition_dossier(dossier_id=dossier.pk, action="submit", user=drafter)
+    return len(queries)
+
+
+@pytest.mark.django_db
+def test_a_submission_costs_the_same_queries_for_one_secretary_or_many():
+    agency = make_agency()
+    drafter = make_user("drafter", agency)
+    make_user("secretary")
+    submit_queries(agency, drafter)  # the first transition reads what later ones find cached
+    one = submit_queries(agency, drafter)
+    for _ in range(5):
+        make_user("secretary")
+    many = submit_queries(agency, drafter)
+    assert one == many
+    assert Notification.objects.filter(kind="submitted").count() == 1 + 1 + 6
+    assert Delivery.objects.count() == 8
+
+
+@pytest.mark.django_db
+def test_the_holders_of_a_role_come_in_one_query_with_all_their_roles(django_assert_num_queries):
+    # One query, not the users then their groups: the notification of every transition asks it.
+    both = make_user(SECRETARY)
+    both.groups.add(Group.objects.get_or_create(name=CLERK)[0])
+    both.groups.add(Group.objects.get_or_create(name="mailing list")[0])  # not a role
+    plain = make_user(SECRETARY)
+    make_user(CLERK)
+    make_user(SECRETARY, is_active=False)
+    with django_assert_num_queries(1):
+        holders = selectors.people_with_roles({SECRETARY})
+    assert [u.pk for u in holders] == [both.pk, plain.pk]  # each once, in order
+    assert [roles_of(u) for u in holders] == [{SECRETARY, CLERK}, {SECRETARY}]
+    assert [u.profile.agency_id for u in holders] == [None, None]
+
+
+@pytest.mark.django_db
+def test_the_administrators_include_the_superusers_with_their_other_roles():
+    root = make_user(SECRETARY, is_superuser=True)
+    admin = make_user(ADMINISTRATOR)
+    make_user(SECRETARY)
+    holders = selectors.people_with_roles({ADMINISTRATOR})
+    assert [u.pk for u in holders] == [root.pk, admin.pk]
+    assert [roles_of(u) for u in holders] == [{SECRETARY, ADMINISTRATOR}, {ADMINISTRATOR}]
+
+
+@pytest.mark.django_db
+def test_people_without_any_role_come_with_none():
+    nobody = make_user()
+    [found] = selectors.people([nobody.pk])
+    assert found.pk == nobody.pk and roles_of(found) == frozenset()

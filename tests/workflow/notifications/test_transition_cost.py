@@ -64,3 +64,36 @@ def test_people_without_any_role_come_with_none():
     nobody = make_user()
     [found] = selectors.people([nobody.pk])
     assert found.pk == nobody.pk and roles_of(found) == frozenset()
+
+
+@pytest.mark.django_db
+def test_each_secretary_gets_their_own_rows_of_one_submission():
+    agency = make_agency()
+    drafter = make_user("drafter", agency)
+    secretaries = [make_user(SECRETARY) for _ in range(3)]
+    dossier = make_dossier(agency=agency, created_by=drafter)
+    services.transition_dossier(
+        dossier_id=dossier.pk, action="submit", user=drafter, comment="Gửi lần đầu."
+    )
+    dossier.refresh_from_db()
+    key = f"dossier:{dossier.pk}:submit:{dossier.stage_entered_at.isoformat()}:submitted"
+    told = list(Notification.objects.order_by("recipient_id"))
+    assert [(n.recipient_id, n.key, n.kind, n.channel) for n in told] == [
+        (s.pk, key, "submitted", "immediate") for s in secretaries
+    ]
+    assert [n.context for n in told] == [
+        {
+            "title": dossier.title,
+            "agency": agency.name,
+            "resubmitted": False,
+            "comment": "Gửi lần đầu.",
+        }
+    ] * 3
+    assert {n.created_at for n in told} == {told[0].created_at}
+    mails = list(Delivery.objects.order_by("recipient_id"))
+    assert [(d.recipient_id, d.key, d.event_key, d.status, d.attempts) for d in mails] == [
+        (s.pk, f"n:{s.pk}:{key}", key, "pending", 0) for s in secretaries
+    ]
+    assert (
+        {d.next_attempt_at for d in mails} == {d.created_at for d in mails} == {told[0].created_at}
+    )

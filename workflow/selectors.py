@@ -271,9 +271,13 @@ def rounds_of(dossier: Dossier) -> list[Round]:
 
 
 def voting_seat(user, round_: Round | None) -> RoundSeat | None:
+    """The user's voting seat in the open round; among its seats when rounds_of read them."""
     if round_ is None or not round_.is_open:
         return None
-    return round_.seats.filter(user=user).exclude(role=Seat.SECRETARY).first()
+    return next(
+        (s for s in round_.seats.all() if s.user_id == user.pk and s.role != Seat.SECRETARY),
+        None,
+    )
 
 
 def council_candidates():

@@ -248,7 +248,12 @@ AXES_VERBOSE = False
 WORKER_JOBS = {
     **globals().get("WORKER_JOBS", {}),
     "workflow.jobs.run_workflow_timers": 60,
+    "workflow.jobs.run_follow_ups": 1,
 }
+# What follows from a transition (the next person's inbox task, the dashboard's stage visit,
+# notifications, webhook events): written in the transition's transaction, or, with 0, after its
+# commit by the worker's run_follow_ups (`manage.py serve` sets 0: see workflow/services/followups).
+WORKFLOW_FOLLOW_UPS_IN_TRANSACTION = _env_bool("WORKFLOW_FOLLOW_UPS_IN_TRANSACTION", True)
 WORKER_BATCH_SIZE = int(os.environ.get("WORKER_BATCH_SIZE", "100"))
 WORKER_POLL_SECONDS = float(os.environ.get("WORKER_POLL_SECONDS", "1"))
 WORKER_LEASE_SECONDS = int(os.environ.get("WORKER_LEASE_SECONDS", "60"))

@@ -10,11 +10,13 @@ from .models import (
     Agency,
     AuditEntry,
     Dossier,
+    FollowUp,
     KindPolicy,
     Profile,
     PublicHoliday,
     RegisterEntry,
 )
+from .services.followups import retry_follow_ups
 from .templatetags.history import stage_label
 
 User = get_user_model()
@@ -147,3 +149,24 @@ class ProcessAdmin(ReadOnlyAdmin, viewflow_admin.ProcessAdmin):
 @admin.register(Task)
 class TaskAdmin(ReadOnlyAdmin, viewflow_admin.TaskAdmin):
     """viewflow's task list and detail, read-only."""
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(ReadOnlyAdmin):
+    """Transitions whose follow-ups (inbox task, stage visit, notifications, webhook events) the
+    worker has not applied yet; the failing ones with their error, to retry once it is fixed."""
+
+    list_display = ["entry", "dossier", "attempts", "next_attempt_at", "last_error"]
+    list_filter = [("next_attempt_at", admin.EmptyFieldListFilter)]
+    actions = ["retry"]
+
+    def has_change_permission(self, request, obj=None):
+        # Read-only fields, but the changelist's retry action needs it.
+        return request.user.is_superuser
+
+    @admin.action(description=_("Apply the selected follow-ups again"))
+    def retry(self, request, queryset):
+        count = retry_follow_ups(queryset)
+        self.message_user(
+            request, _("%(count)s follow-ups will be applied again.") % {"count": count}
+        )

@@ -1,10 +1,12 @@
 """The dossier's process as viewflow sees it: one task per stage, routed by the FSM state.
 
 The FSM on Dossier (workflow/models/dossiers.py) is the one source of truth and the guard: a
-transition is taken only through services.transition_dossier, which then, in the same
-transaction, calls `follow_dossier` to finish the current stage task; the task opens the task of
-the dossier's new stage itself (no gateway task in between: the FSM already chose). So the process
-never runs ahead of the dossier, and a failed transition rolls both back together.
+transition is taken only through services.transition_dossier; its follow-up
+(services/followups.py) then calls `follow_dossier` with the stage the transition reached, to
+finish the current stage task; the task opens the task of that stage itself (no gateway task in
+between: the FSM already chose). The follow-up runs in the transition's transaction or, under the
+worker, after it, in the order the transitions were taken; so the process never runs ahead of the
+dossier, and a failed transition rolls both back together.
 """
 
 import datetime
@@ -29,7 +31,7 @@ class StageActivation(HandleActivation):
 
     @Activation.status.super()
     def create_next(self):
-        node = self.flow_class.instance.node_for(self.process.dossier.state)
+        node = self.flow_class.instance.node_for(self.process.stage_reached)
         yield node.activation_class.create(node, self, self.task.token)
 
 
@@ -70,8 +72,13 @@ def stage_of_task(state: str) -> str:
     return Stage.APPROVED if state == Stage.REJECTED else state
 
 
+def states_of_task(node) -> list[str]:
+    """The dossier states at which stage task `node` waits."""
+    return [state for state in Stage.values if stage_of_task(state) == node.stage]
+
+
 def _at(stage):
-    return lambda activation: activation.process.dossier.state == stage
+    return lambda activation: activation.process.stage_reached == stage
 
 
 class DossierFlow(flow.Flow):
@@ -91,7 +98,7 @@ class DossierFlow(flow.Flow):
         .Case(this.revision, _at(Stage.REVISION_REQUESTED))
         .Case(this.appraisal, _at(Stage.APPRAISAL))
         .Case(this.approval, _at(Stage.AWAITING_APPROVAL))
-        .Case(this.archiving, lambda a: a.process.dossier.state in TO_ARCHIVE_STAGES)
+        .Case(this.archiving, lambda a: a.process.stage_reached in TO_ARCHIVE_STAGES)
         .Default(this.end)  # archived or withdrawn
     )
 
@@ -106,14 +113,16 @@ class DossierFlow(flow.Flow):
 
     end = flow.End()
 
-    def start_process(self, activation, dossier):
+    def start_process(self, activation, dossier, state):
         activation.process.dossier = dossier
         activation.process.artifact = dossier
+        activation.process.stage_reached = state
         return activation.process
 
-    def leave_stage(self, activation, dossier):
-        # The dossier locked and moved on by the transition: StageActivation reads its new state.
+    def leave_stage(self, activation, dossier, state):
+        # The dossier locked, and the stage its transition reached: StageActivation goes there.
         activation.process.dossier = dossier
+        activation.process.stage_reached = state
 
     def node_for(self, state):
         """The task that waits on a dossier at `state`: its stage's, or the end of the process."""
@@ -170,19 +179,20 @@ def active_task(dossier: Dossier) -> Task | None:
     )
 
 
-def follow_dossier(dossier: Dossier) -> None:
-    """After a transition: finish the current stage task so the flow opens the next one.
+def follow_dossier(dossier: Dossier, state: str) -> None:
+    """After a transition to `state`: finish the current stage task so the flow opens the next.
 
-    Must run in the transaction that took the transition (services.transition_dossier).
+    Runs under the dossier's row lock (services/followups.py), in the order of the transitions:
+    `state` is the stage this one reached, which the dossier may have left since.
     A dossier created before the flow existed, or placed at a stage by hand, gets its process
-    started here, at its current stage.
+    started here, at `state`.
     """
     task = active_task(dossier)
     if task is None:
         if not DossierProcess.objects.filter(dossier=dossier).exists():
-            DossierFlow.start.run(dossier=dossier)
+            DossierFlow.start.run(dossier=dossier, state=state)
         return
-    if task.flow_task.stage != stage_of_task(dossier.state):
+    if task.flow_task.stage != stage_of_task(state):
         # viewflow's public way to finish a Handle task: under the process lock, the task
-        # re-read; the Switch then opens the task of the dossier's new stage.
-        task.flow_task.run(task, dossier=dossier)
+        # re-read; StageActivation then opens the task of the stage reached.
+        task.flow_task.run(task, dossier=dossier, state=state)

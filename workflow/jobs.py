@@ -54,3 +54,22 @@ def run_workflow_timers(*, limit: int = 100) -> int:
         raise TimersFailed(f"{len(failures)} of the due timers failed ({fired} fired): "
                            + "; ".join(failures[:10]))
     return fired
+
+
+def run_follow_ups(*, limit: int = 100) -> int:
+    """Apply the follow-ups (services/followups.py) of up to `limit` dossiers; returns how many.
+
+    The worker runs one run of a job at a time across all workers, so dossiers are applied by
+    one worker at once; each dossier in its own transaction, under its row lock. A dossier whose
+    follow-up fails is rolled back, logged and retried later with backoff; the others go on.
+    """
+    from .services import followups
+
+    applied = 0
+    for dossier_id in followups.waiting_dossiers(limit=limit):
+        try:
+            applied += followups.apply_follow_ups(dossier_id)
+        except Exception as error:  # noqa: BLE001 - recorded on the rows, retried with backoff
+            logger.exception("follow-up of dossier %s failed", dossier_id)
+            followups.record_failure(dossier_id, f"{type(error).__name__}: {error}")
+    return applied

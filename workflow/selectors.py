@@ -19,6 +19,7 @@ from .models import (
     Agency,
     AuditEntry,
     Dossier,
+    FollowUp,
     KindPolicy,
     PublicHoliday,
     RegisterEntry,
@@ -207,12 +208,17 @@ def home_sections(user) -> list[tuple[str, QuerySet[Dossier]]]:
 def inbox_for(user) -> QuerySet[Task]:
     """The stage tasks waiting on the user's roles, on dossiers they may see; due first."""
     roles = roles_of(user)
-    refs = [get_task_ref(node) for node in flows.STAGE_TASKS if node.role in roles]
     dossier_path = "process__dossierprocess__dossier"
+    # A task whose dossier has moved on (its follow-up not applied yet) is no longer the user's.
+    at_its_stage = Q(pk__in=[])
+    for node in flows.STAGE_TASKS:
+        if node.role in roles:
+            states = {f"{dossier_path}__state__in": flows.states_of_task(node)}
+            at_its_stage |= Q(flow_task=get_task_ref(node), **states)
     return (
         Task.objects.filter(
+            at_its_stage,
             status=STATUS.NEW,
-            flow_task__in=refs,
             **{f"{dossier_path}__in": dossiers_visible_to(user)},
         )
         .select_related(f"{dossier_path}__agency")
@@ -288,11 +294,23 @@ def council_candidates():
     )
 
 
+def follow_up_backlog() -> dict[str, int]:
+    """Transitions whose follow-ups wait for the worker, and those it gave up on (for /readyz)."""
+    waiting = FollowUp.objects.values("dossier_id")
+    return {
+        "waiting": waiting.count(),
+        "stuck": waiting.filter(next_attempt_at=None).count(),
+    }
+
+
 def process_status(dossier: Dossier) -> dict | None:
-    """Where the dossier's process stands: its current task and who holds it."""
-    task = flows.active_task(dossier)
-    if task is None:
-        return None
+    """Where the dossier's process stands: the task its stage waits on and who holds it.
+
+    Read from the dossier's state (the truth), not viewflow's task, which a transition's
+    follow-up may not have moved yet."""
+    node = flows.DossierFlow.instance.node_for(dossier.state)
+    if not isinstance(node, flows.StageTask):
+        return None  # archived or withdrawn: the process has ended
     round_ = open_round_of(dossier)
     if round_ is not None:
         voted = set(round_.votes.values_list("member_id", flat=True))
@@ -302,10 +320,10 @@ def process_status(dossier: Dossier) -> dict | None:
             if seat.role != Seat.SECRETARY and seat.user_id not in voted
         ]
     else:
-        holders = [str(ROLE_LABELS[task.flow_task.role])]
-        if task.flow_task.role == DRAFTER:
+        holders = [str(ROLE_LABELS[node.role])]
+        if node.role == DRAFTER:
             holders = [f"{holders[0]} — {dossier.agency.name}"]
-    return {"task": task, "title": task.flow_task.task_title, "holders": holders}
+    return {"title": node.task_title, "holders": holders}
 
 
 # --- who is told: notifications ask here, and permissions.may_see, for whom to tell ---

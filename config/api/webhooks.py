@@ -31,13 +31,14 @@ def encode(payload: dict) -> bytes:
     return json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False, sort_keys=True).encode()
 
 
-def record_event(event: str, data: dict) -> int:
-    """Queue `event` for every active endpoint that wants it; returns how many were queued."""
+def record_event(event: str, data: dict, *, at=None) -> int:
+    """Queue `event` (which happened `at`: now by default) for every active endpoint that wants
+    it; returns how many were queued."""
     endpoints = [e for e in WebhookEndpoint.objects.filter(is_active=True) if event in e.events]
     if not endpoints:
         return 0
     event_id = uuid.uuid4().hex
-    payload = {"id": event_id, "event": event, "created_at": timezone.now(), "data": data}
+    payload = {"id": event_id, "event": event, "created_at": at or timezone.now(), "data": data}
     WebhookDelivery.objects.bulk_create(
         WebhookDelivery(
             endpoint=endpoint,
@@ -51,7 +52,7 @@ def record_event(event: str, data: dict) -> int:
 
 
 @receiver(dossier_transitioned, dispatch_uid="api_webhook_dossier_transitioned")
-def on_transition(sender, dossier, action, from_state, to_state, actor=None, **kwargs):
+def on_transition(sender, dossier, action, from_state, to_state, entry, actor=None, **kwargs):
     record_event(
         WebhookEvent.DOSSIER_TRANSITIONED,
         {
@@ -66,6 +67,7 @@ def on_transition(sender, dossier, action, from_state, to_state, actor=None, **k
             "to_stage": to_state,
             "actor": actor.get_username() if actor is not None else None,
         },
+        at=entry.created_at,  # a follow-up applied by the worker comes a moment later
     )
 
 

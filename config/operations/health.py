@@ -65,9 +65,13 @@ def _worker():
 
 def _outbox():
     from search.services import backlog
+    from workflow.selectors import follow_up_backlog
 
     pending = backlog().pending
-    return {"ok": pending <= settings.READYZ_MAX_OUTBOX, "search_pending": pending}
+    follow_ups = follow_up_backlog()
+    ok = max(pending, follow_ups["waiting"]) <= settings.READYZ_MAX_OUTBOX
+    return {"ok": ok and not follow_ups["stuck"], "search_pending": pending,
+            "follow_ups_waiting": follow_ups["waiting"], "follow_ups_stuck": follow_ups["stuck"]}
 
 
 def _jobs():

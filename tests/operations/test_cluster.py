@@ -1,7 +1,7 @@
 """Several machines, on one: two web servers and two workers on PostgreSQL (and Elasticsearch
 when TEST_ELASTICSEARCH_URL is set), a bounded load across both servers while a worker is killed
 with SIGKILL and restarted. Every vote is counted once, every round closed once, every search
-update applied, no 5xx."""
+update and every transition's follow-up applied once, no 5xx."""
 
 import os
 import signal
@@ -15,7 +15,9 @@ from search.models import OutboxEntry
 from tests.factories import PASSWORD
 from tests.operations import load
 from tests.operations.processes import start, wait_for
-from workflow.models import AuditEntry, Round, Vote
+from workflow import flows
+from workflow.dashboard.models import StageVisit
+from workflow.models import AuditEntry, Dossier, FollowUp, Round, Vote
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -34,7 +36,8 @@ def answers(url: str) -> bool:
 
 
 def test_two_servers_and_two_workers_under_load_while_a_worker_is_killed(tmp_path, settings):
-    extra = {"SEARCH_PROCESS_ON_COMMIT": "0", "WORKER_LEASE_SECONDS": "3",
+    extra = {"SEARCH_PROCESS_ON_COMMIT": "0", "WORKFLOW_FOLLOW_UPS_IN_TRANSACTION": "0",
+             "WORKER_LEASE_SECONDS": "3",
              "TEST_WORKER_JOBS": settings.WORKER_JOBS, "DOSSIERFLOW_FILES_DIR": tmp_path / "f"}
     es = os.environ.get("TEST_ELASTICSEARCH_URL")
     if es:
@@ -69,6 +72,8 @@ def test_two_servers_and_two_workers_under_load_while_a_worker_is_killed(tmp_pat
         assert killed, "the load ended before a worker was killed"
         wait_for(lambda: not OutboxEntry.objects.exists(), timeout=60,
                  what="the workers to drain the search outbox", log=log)
+        wait_for(lambda: not FollowUp.objects.exists(), timeout=60,
+                 what="the workers to apply the transitions' follow-ups", log=log)
     finally:
         for process in servers + workers:
             process.send_signal(signal.SIGTERM)
@@ -88,6 +93,15 @@ def test_two_servers_and_two_workers_under_load_while_a_worker_is_killed(tmp_pat
         closes = AuditEntry.objects.filter(dossier=round_.dossier, action="close_round").count()
         assert round_.closed_at is not None and closes == 1
         assert round_.outcome["voted"] == len(counted) == 3, round_.outcome
+
+    # Every transition was followed once, in order: one stage visit per stage entered, and the
+    # process waits where the dossier is.
+    for dossier in Dossier.objects.filter(title__contains=load.WORD):
+        entered = AuditEntry.objects.filter(dossier=dossier).exclude(to_state="").count()
+        assert StageVisit.objects.filter(dossier=dossier).count() == entered
+        waiting_on = flows.DossierFlow.instance.node_for(dossier.state)  # the end: withdrawn
+        task = flows.active_task(dossier)
+        assert (task.flow_task if task else flows.DossierFlow.end) is waiting_on, dossier.state
 
     # Every update reached the index: a search on the servers' engine finds every load dossier.
     from search import services as search_services

@@ -56,7 +56,8 @@ def test_readyz_reports_an_outbox_backlog(client, worker_alive, settings):
     OutboxEntry.objects.bulk_create(OutboxEntry(dossier_id=i) for i in range(3))
     response = client.get("/readyz")
     assert response.status_code == 503
-    assert response.json()["checks"]["outbox"] == {"ok": False, "search_pending": 3}
+    assert response.json()["checks"]["outbox"] == {
+        "ok": False, "search_pending": 3, "follow_ups_waiting": 0, "follow_ups_stuck": 0}
 
 
 @pytest.mark.django_db

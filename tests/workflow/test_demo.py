@@ -14,6 +14,8 @@ from urllib.parse import urlencode
 import pytest
 from django.core.management import call_command
 
+from tests.operations.load import Client
+from workflow.demo import DEMO_PASSWORD
 from workflow.models import AuditEntry, Dossier
 from workflow.states import Stage
 
@@ -86,11 +88,26 @@ def test_make_run_serves_the_demo(tmp_path):
         assert ready.status == 200 and ready.headers["Server"].startswith("gunicorn")
         assert re.search(r"/static/admin/css/base\.[0-9a-f]{12}\.css",
                          opener.open(f"{base}/en/admin/").read().decode())
+
+        # The drafter submits the draft; the worker brings it to the secretary's inbox.
+        drafter, secretary = Client(base, DEMO_PASSWORD), Client(base, DEMO_PASSWORD)
+        drafter.login("drafter.hanoi")
+        inbox = drafter.request("/inbox/")[1]
+        draft = re.search(r'href="/dossiers/(\d+)/">Dự án xây dựng Trung tâm dữ liệu', inbox)
+        assert draft, inbox[-2000:]
+        assert drafter.post(f"/dossiers/{draft[1]}/actions/submit/", {"comment": ""}) == 302
+        secretary.login("secretary")
+        deadline = time.monotonic() + 30
+        while f'href="/dossiers/{draft[1]}/"' not in secretary.request("/inbox/")[1]:
+            assert time.monotonic() < deadline, "the submitted dossier never reached the inbox"
+            time.sleep(0.5)
     finally:
         os.killpg(server.pid, signal.SIGINT)  # Ctrl-C
         assert server.wait(timeout=30) is not None
     log.seek(0)
-    assert "stopped after" in log.read()  # the worker finished cleanly
+    printed = log.read()
+    assert "stopped after" in printed  # the worker finished cleanly
+    assert "job workflow.jobs.run_follow_ups done: 1 " in printed  # the submit's, by the worker
 
 
 @pytest.mark.django_db

@@ -82,7 +82,7 @@ import datetime, json
 from documents import consistency, services as documents
 from documents.models import DocumentVersion
 from search import services as search
-from search.models import IndexEntry
+from search.models import IndexEntry, OutboxEntry
 from workflow import flows
 from workflow.models import Dossier, Round, RoundResult, Seat, Vote
 
@@ -106,6 +106,9 @@ for round_ in Round.objects.all():
         ).count()
         if minutes < 1:
             problems.append(f"round {round_.pk}: closed without minutes")
+# Every server is stopped: a lease a killed one held on an index update is void (a worker would
+# take the row once the lease expired).
+OutboxEntry.objects.update(claimed_by="", locked_until=None)
 search.process_outbox(limit=10_000, force=True)
 for dossier in Dossier.objects.all():
     want = {entry.key for entry in search.entries_for(dossier)}

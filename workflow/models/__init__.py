@@ -3,6 +3,7 @@
 from .appraisal import Appraisal, Recommendation
 from .audit import AppendOnlyQuerySet, AuditEntry
 from .dossiers import DecisionCounter, Dossier
+from .followups import FollowUp
 from .organisation import Agency, KindPolicy, Profile, PublicHoliday, SigningAuthority
 from .processes import DossierProcess, RoundProcess
 from .register import RegisterEntry
@@ -16,6 +17,7 @@ __all__ = [
     "DecisionCounter",
     "Dossier",
     "DossierProcess",
+    "FollowUp",
     "KindPolicy",
     "Profile",
     "PublicHoliday",

@@ -15,6 +15,8 @@ class DossierProcess(Process):
     dossier = models.OneToOneField(
         Dossier, on_delete=models.PROTECT, related_name="process", verbose_name=_("dossier")
     )
+    # Not stored: the stage the transition being followed reached (flows.follow_dossier).
+    stage_reached = None
 
     class Meta:
         verbose_name = _("dossier process")

@@ -30,8 +30,10 @@ def _others(users, actor) -> list:
 
 
 @receiver(dossier_transitioned, dispatch_uid="notifications.transition")
-def on_transition(sender, dossier, action, from_state, to_state, actor=None, comment="", **kw):
-    key = f"dossier:{dossier.pk}:{action}:{dossier.stage_entered_at.isoformat()}"
+def on_transition(sender, dossier, action, from_state, to_state, entry, actor=None, comment="",
+                  **kw):
+    # The entry's time, not the dossier's: a follow-up may run after the dossier moved on.
+    key = f"dossier:{dossier.pk}:{action}:{entry.created_at.isoformat()}"
     events = []
     if action == "submit":
         resubmitted = from_state == Stage.REVISION_REQUESTED

@@ -5,12 +5,13 @@ from django.utils.translation import gettext as _
 
 from documents.text import check_length, clean_text, has_visible_text
 
-from .. import actions, flows, permissions
+from .. import actions, permissions
 from ..errors import InvalidInput, NotPermitted, TransitionRefused
 from ..models import Dossier
-from ..signals import dossier_changed, dossier_created
+from ..signals import dossier_changed
 from ..states import DossierKind
 from .audit import record_audit
+from .followups import follow_up
 from .values import object_id, refusing_bad_values
 
 # A summary is free text of any reasonable length; a book pasted by mistake is refused.
@@ -47,8 +48,7 @@ def create_dossier(*, user, kind, title, program, summary="") -> Dossier:
         kind=kind, agency_id=permissions.agency_id_of(user), created_by=user, **fields
     )
     entry = record_audit(dossier=dossier, actor=user, action=actions.CREATE, to_state=dossier.state)
-    flows.follow_dossier(dossier)
-    dossier_created.send(sender=Dossier, dossier=dossier, entry=entry)
+    follow_up(dossier, entry)
     dossier_changed.send(sender=Dossier, dossier=dossier)
     return dossier
 

@@ -12,13 +12,14 @@ from django_fsm import (
 
 from documents.text import check_length, clean_text
 
-from .. import actions, flows, paperwork, permissions, selectors
+from .. import actions, paperwork, permissions, selectors
 from ..actions import ACTIONS
 from ..errors import InvalidInput, TransitionRefused
 from ..models import Dossier, KindPolicy, Round, RoundResult
 from ..policies import add_working_days
-from ..signals import dossier_changed, dossier_transitioned
+from ..signals import dossier_changed
 from .audit import record_audit
+from .followups import follow_up
 from .values import object_id, refusing_bad_values
 
 
@@ -98,18 +99,8 @@ def transition_dossier(
                 details=details,
             )
             _issue_paperwork(dossier, action=action, user=user, comment=comment)
-            flows.follow_dossier(dossier)
             paperwork.freeze_documents(dossier)
-            dossier_transitioned.send(
-                sender=Dossier,
-                dossier=dossier,
-                action=action,
-                from_state=from_state,
-                to_state=dossier.state,
-                actor=user,
-                comment=comment,
-                entry=entry,
-            )
+            follow_up(dossier, entry)
             dossier_changed.send(sender=Dossier, dossier=dossier)
     except ConcurrentTransition:
         raise TransitionRefused(

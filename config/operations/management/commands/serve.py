@@ -41,8 +41,10 @@ class Command(BaseCommand):
         # A connection per thread kept for a minute instead of one opened per request.
         env.setdefault("DATABASE_CONN_MAX_AGE", "60")
         if not no_worker:
-            # The worker drains the search outbox: requests no longer wait for the index.
+            # The worker drains the search outbox: requests no longer wait for the index;
             env.setdefault("SEARCH_PROCESS_ON_COMMIT", "0")
+            # and a transition's follow-ups: it holds its locks a third as long.
+            env.setdefault("WORKFLOW_FOLLOW_UPS_IN_TRANSACTION", "0")
         # The children get their own process group: a Ctrl-C at the terminal reaches this
         # command only, which passes one SIGTERM on (a worker takes a second signal as "now").
         children = {"web server": subprocess.Popen(web_server_command(addr, workers, threads),

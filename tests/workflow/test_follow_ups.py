@@ -1,0 +1,182 @@
+"""A transition's follow-ups (inbox task, stage visit, notifications, webhook events) applied by the
+worker after its commit: in the order of the transitions, each once, a failing one retried
+without holding up the others."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from viewflow.workflow.models import Task
+
+from config.operations.models import WorkerHeartbeat
+from tests.factories import make_agency, make_user
+from workflow import flows, jobs, selectors, services
+from workflow.dashboard.models import StageVisit
+from workflow.dashboard.visits import rebuild_stage_visits
+from workflow.models import AuditEntry, DossierProcess, FollowUp
+from workflow.notifications.models import Notification
+from workflow.signals import dossier_transitioned
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def under_the_worker(settings):
+    settings.WORKFLOW_FOLLOW_UPS_IN_TRANSACTION = False
+    return settings
+
+
+@pytest.fixture
+def people():
+    agency = make_agency()
+    return {
+        "drafter": make_user("drafter", agency),
+        "secretary": make_user("secretary"),
+    }
+
+
+def create(drafter, title="Kế hoạch ứng dụng CNTT"):
+    return services.create_dossier(
+        user=drafter, kind="plan", title=title, program="CT27", summary="Tóm tắt"
+    )
+
+
+def take(dossier, action, user, comment=""):
+    return services.transition_dossier(
+        dossier_id=dossier.pk, action=action, user=user, comment=comment
+    )
+
+
+def visits_of(dossier):
+    return list(
+        StageVisit.objects.filter(dossier=dossier)
+        .order_by("entered_at", "id")
+        .values_list("entry_id", "stage", "left_at", "working_days")
+    )
+
+
+def test_the_worker_applies_each_transitions_follow_up_in_order_once(under_the_worker, people):
+    drafter, secretary = people["drafter"], people["secretary"]
+    dossier = create(drafter)
+    take(dossier, "submit", drafter)
+    dossier = take(dossier, "accept", secretary)
+
+    # Committed: the dossier, its audit trail; waiting: what follows from them.
+    assert dossier.state == "council_review"
+    assert FollowUp.objects.filter(dossier=dossier).count() == 3
+    assert not DossierProcess.objects.filter(dossier=dossier).exists()
+    assert not Notification.objects.exists() and not StageVisit.objects.exists()
+    # The dossier's page tells where it stands from its state, not from the lagging task.
+    assert selectors.process_status(dossier)["title"] == flows.DossierFlow.council_review.task_title
+
+    assert jobs.run_follow_ups(limit=100) == 3
+    assert not FollowUp.objects.exists()
+    # One task per stage the dossier went through, though it had moved on before the worker came.
+    tasks = Task.objects.filter(process__dossierprocess__dossier=dossier).order_by("created", "id")
+    assert [t.flow_task.name for t in tasks] == [
+        "start", "follow_stage", "drafting", "completeness_check", "council_review"
+    ]
+    assert flows.active_task(dossier).flow_task is flows.DossierFlow.council_review
+    assert Notification.objects.filter(recipient=secretary, kind="submitted").count() == 1
+    written = visits_of(dossier)
+    assert [stage for _entry, stage, *_ in written] == ["draft", "submitted", "council_review"]
+    rebuild_stage_visits(dossier_ids=[dossier.pk])
+    assert visits_of(dossier) == written
+
+    # Applied once: nothing is left to do a second time.
+    assert jobs.run_follow_ups(limit=100) == 0
+    assert tasks.count() == 5 and Notification.objects.count() == 1
+
+
+def test_a_task_whose_dossier_moved_on_leaves_the_inbox_at_once(under_the_worker, people):
+    drafter, secretary = people["drafter"], people["secretary"]
+    dossier = create(drafter)
+    take(dossier, "submit", drafter)
+    jobs.run_follow_ups(limit=100)
+    assert [t.process.dossierprocess.dossier_id for t in selectors.inbox_for(secretary)] == [
+        dossier.pk
+    ]
+
+    take(dossier, "return_incomplete", secretary, comment="Thiếu phụ lục")
+    # Its task is still open until the worker comes; the secretary's inbox no longer shows it.
+    assert flows.active_task(dossier).flow_task is flows.DossierFlow.completeness_check
+    assert not selectors.inbox_for(secretary).exists()
+    assert not selectors.inbox_for(drafter).exists()
+    jobs.run_follow_ups(limit=100)
+    assert [t.flow_task for t in selectors.inbox_for(drafter)] == [flows.DossierFlow.revision]
+
+
+def test_a_transition_taken_in_its_transaction_waits_behind_queued_follow_ups(
+    under_the_worker, people
+):
+    drafter, secretary = people["drafter"], people["secretary"]
+    dossier = create(drafter)
+    take(dossier, "submit", drafter)
+    under_the_worker.WORKFLOW_FOLLOW_UPS_IN_TRANSACTION = True  # e.g. a management command
+    take(dossier, "accept", secretary)
+    assert FollowUp.objects.filter(dossier=dossier).count() == 3  # queued, not jumped ahead
+    jobs.run_follow_ups(limit=100)
+    assert [stage for _e, stage, *_ in visits_of(dossier)] == [
+        "draft", "submitted", "council_review"
+    ]
+
+
+def test_under_the_worker_a_transition_writes_a_third_of_the_statements(settings, people):
+    drafter = people["drafter"]
+    counts = {}
+    for inline in (True, False):
+        settings.WORKFLOW_FOLLOW_UPS_IN_TRANSACTION = inline
+        dossier = create(drafter)
+        jobs.run_follow_ups(limit=100)
+        with CaptureQueriesContext(connection) as queries:
+            take(dossier, "submit", drafter)
+        counts[inline] = len(queries)
+    assert counts[False] * 2 < counts[True], counts
+
+
+def test_a_failing_follow_up_is_retried_and_shown_while_the_others_go_on(
+    under_the_worker, people, client
+):
+    drafter = people["drafter"]
+    broken, fine = create(drafter, "Hồ sơ lỗi"), create(drafter, "Hồ sơ tốt")
+    take(broken, "submit", drafter)
+    take(fine, "submit", drafter)
+
+    def refuse(sender, dossier, **kwargs):
+        if dossier.pk == broken.pk:
+            raise RuntimeError("the mail server's table is gone")
+
+    dossier_transitioned.connect(refuse, dispatch_uid="test.refuse")
+    under_the_worker.WORKER_MAX_ATTEMPTS = 2
+    try:
+        assert jobs.run_follow_ups(limit=100) == 2  # the fine dossier's two
+        waiting = FollowUp.objects.filter(dossier=broken)
+        assert waiting.count() == 2  # its creation's too: rolled back together, in order
+        assert not DossierProcess.objects.filter(dossier=broken).exists()
+        row = waiting.first()
+        assert row.attempts == 1 and "table is gone" in row.last_error
+        assert row.next_attempt_at > timezone.now()  # backoff: not tried at the next poll
+        assert jobs.run_follow_ups(limit=100) == 0
+
+        waiting.update(next_attempt_at=timezone.now())
+        jobs.run_follow_ups(limit=100)
+        assert set(waiting.values_list("attempts", "next_attempt_at")) == {(2, None)}
+        now = timezone.now()
+        WorkerHeartbeat.objects.create(worker="host:1:ab", started_at=now, seen_at=now)
+        outbox = client.get("/readyz").json()["checks"]["outbox"]
+        assert outbox["ok"] is False and outbox["follow_ups_stuck"] == 2
+    finally:
+        dossier_transitioned.disconnect(dispatch_uid="test.refuse")
+
+    # Fixed: an administrator applies them again from the admin.
+    admin = make_user(is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    response = client.post(
+        reverse("admin:workflow_followup_changelist"),
+        {"action": "retry", "_selected_action": list(waiting.values_list("pk", flat=True))},
+    )
+    assert response.status_code == 302
+    assert jobs.run_follow_ups(limit=100) == 2
+    assert flows.active_task(broken).flow_task is flows.DossierFlow.completeness_check
+    assert AuditEntry.objects.filter(dossier=broken).count() == 2  # the truth, untouched

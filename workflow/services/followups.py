@@ -1,0 +1,91 @@
+"""The follow-up of a change to a dossier: the records derived from its audit entry.
+
+A transition (or a creation) writes what is the truth: the dossier, its audit entry, its
+paperwork, the search outbox. What follows from it — viewflow's stage task (the inbox), the
+dashboard's stage visit, the notifications, the webhook events — is written by `follow_up`:
+  - in the transition's own transaction (setting WORKFLOW_FOLLOW_UPS_IN_TRANSACTION, the default);
+  - or after its commit: the transaction writes one FollowUp row (an outbox) and the worker's
+    `workflow.jobs.run_follow_ups` applies it (`manage.py serve` runs it so). The transition then
+    holds its locks, and SQLite its one writer, for about a third of the time; the inbox of the
+    next person lags by the worker's poll (a second), the dossier's own page never does.
+Either way a dossier's follow-ups are applied in the order of its transitions, under its row
+lock, each once: the row is deleted in the transaction that applies it.
+"""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from .. import actions, flows
+from ..models import AuditEntry, Dossier, FollowUp
+from ..signals import dossier_created, dossier_transitioned
+
+logger = logging.getLogger("dossierflow.jobs")
+
+
+def follow_up(dossier: Dossier, entry: AuditEntry) -> None:
+    """In the transaction of the change recorded by `entry`, with the dossier's row locked."""
+    inline = getattr(settings, "WORKFLOW_FOLLOW_UPS_IN_TRANSACTION", True)
+    # A dossier with follow-ups still waiting (written under the other setting) keeps its order.
+    if inline and not FollowUp.objects.filter(dossier_id=dossier.pk).exists():
+        _apply(dossier, entry)
+    else:
+        FollowUp.objects.create(entry=entry, dossier=dossier)
+
+
+def _apply(dossier: Dossier, entry: AuditEntry) -> None:
+    flows.follow_dossier(dossier, entry.to_state)
+    if entry.action == actions.CREATE:
+        dossier_created.send(sender=Dossier, dossier=dossier, entry=entry)
+        return
+    dossier_transitioned.send(
+        sender=Dossier,
+        dossier=dossier,
+        action=entry.action,
+        from_state=entry.from_state,
+        to_state=entry.to_state,
+        actor=entry.actor,
+        comment=entry.comment,
+        entry=entry,
+    )
+
+
+def waiting_dossiers(*, limit: int) -> list[int]:
+    """Dossiers with a follow-up due, oldest change first."""
+    due = FollowUp.objects.filter(next_attempt_at__lte=timezone.now()).order_by("entry_id")
+    return list(dict.fromkeys(due.values_list("dossier_id", flat=True)[:limit]))
+
+
+@transaction.atomic
+def apply_follow_ups(dossier_id: int) -> int:
+    """Apply the dossier's waiting follow-ups, in order; returns how many."""
+    dossier = Dossier.objects.select_for_update().get(pk=dossier_id)
+    pending = list(
+        FollowUp.objects.filter(dossier_id=dossier_id).select_related("entry__actor")
+    )
+    for follow_up_ in pending:
+        _apply(dossier, follow_up_.entry)
+    FollowUp.objects.filter(pk__in=[f.pk for f in pending]).delete()
+    return len(pending)
+
+
+def record_failure(dossier_id: int, error: str) -> None:
+    """The dossier's follow-ups wait, doubling, then stay for an administrator (next_attempt_at
+    None) after WORKER_MAX_ATTEMPTS; the other dossiers' go on."""
+    for row in FollowUp.objects.filter(dossier_id=dossier_id):
+        attempts = row.attempts + 1
+        wait = min(2**attempts, getattr(settings, "WORKER_MAX_BACKOFF_SECONDS", 3600))
+        failed = attempts >= getattr(settings, "WORKER_MAX_ATTEMPTS", 8)
+        FollowUp.objects.filter(pk=row.pk).update(
+            attempts=attempts,
+            last_error=error[-10000:],
+            next_attempt_at=None if failed else timezone.now() + datetime.timedelta(seconds=wait),
+        )
+
+
+def retry_follow_ups(queryset) -> int:
+    """The admin's "retry": due at the worker's next poll."""
+    return queryset.update(attempts=0, next_attempt_at=timezone.now())

@@ -13,11 +13,12 @@ from workflow import services
 
 pytestmark = pytest.mark.django_db
 
-# Session, user, roles, dossier, history, kind policy, process task, the rounds with their seats
-# and current votes (3), unread notifications, documents.
-MEMBER_PAGE_QUERIES = 12
-# Session, user, roles, profile, dossier, history, kind policy, rounds (none), process task,
-# unread notifications, documents.
+# Session, user, roles, dossier, history, kind policy, the rounds with their seats and current
+# votes (3), where the process stands (the open round, who voted, its seats: 3), unread
+# notifications, documents.
+MEMBER_PAGE_QUERIES = 14
+# Session, user, roles, profile, dossier, history, kind policy, rounds (none), the open round
+# (where the process stands), unread notifications, documents.
 DRAFTER_PAGE_QUERIES = 11
 
 

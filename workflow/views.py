@@ -124,7 +124,12 @@ def _detail_page(request, dossier, *, kept=None, **bound_forms):
             (ACTIONS[name], reason)
             for name, reason in selectors.blocked_actions(request.user, dossier)
         ],
-        "checklist": selectors.policy_for(dossier.kind).checklist,
+        # The completeness checklist goes with the acceptance button only.
+        "checklist": (
+            selectors.policy_for(dossier.kind).checklist
+            if any(action.name == ACCEPT for action in actions)
+            else []
+        ),
         "may_preview_decision": permissions.may_preview_decision(request.user, dossier),
         # The latest steps stay in view; what is past folds away.
         "history": history[-RECENT_HISTORY:],

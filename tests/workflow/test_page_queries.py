@@ -13,13 +13,13 @@ from workflow import services
 
 pytestmark = pytest.mark.django_db
 
-# Session, user, roles, dossier, history, kind policy, the rounds with their seats and current
+# Session, user, roles, dossier, history, the rounds with their seats and current
 # votes (3), where the process stands (the open round, who voted, its seats: 3), unread
 # notifications, documents.
-MEMBER_PAGE_QUERIES = 14
-# Session, user, roles, profile, dossier, history, kind policy, rounds (none), the open round
+MEMBER_PAGE_QUERIES = 13
+# Session, user, roles, profile, dossier, history, rounds (none), the open round
 # (where the process stands), unread notifications, documents.
-DRAFTER_PAGE_QUERIES = 11
+DRAFTER_PAGE_QUERIES = 10
 
 
 def test_a_member_sees_their_current_vote_ready_to_correct_in_a_bounded_number_of_queries(

@@ -3,6 +3,7 @@ worker after its commit: in the order of the transitions, each once, a failing o
 without holding up the others."""
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -180,3 +181,18 @@ def test_a_failing_follow_up_is_retried_and_shown_while_the_others_go_on(
     assert jobs.run_follow_ups(limit=100) == 2
     assert flows.active_task(broken).flow_task is flows.DossierFlow.completeness_check
     assert AuditEntry.objects.filter(dossier=broken).count() == 2  # the truth, untouched
+
+
+def test_a_rebuild_of_the_stage_visits_before_the_follow_ups_is_not_done_twice(
+    under_the_worker, people
+):
+    drafter, secretary = people["drafter"], people["secretary"]
+    dossier = create(drafter)
+    take(dossier, "submit", drafter)
+    take(dossier, "accept", secretary)
+    call_command("rebuild_stage_visits")  # an administrator, while the follow-ups wait
+    rebuilt = visits_of(dossier)
+    assert [stage for _e, stage, *_ in rebuilt] == ["draft", "submitted", "council_review"]
+    assert jobs.run_follow_ups(limit=100) == 3
+    assert not FollowUp.objects.exists()  # applied, none failing on a visit already there
+    assert visits_of(dossier) == rebuilt

@@ -44,7 +44,8 @@ def _open(dossier, entry) -> StageVisit:
 
 @receiver(dossier_created, dispatch_uid="dashboard.first_visit")
 def follow_creation(sender, dossier, entry, **kwargs):
-    _open(dossier, entry)
+    if not StageVisit.objects.filter(dossier_id=dossier.pk).exists():  # (a rebuild came first)
+        _open(dossier, entry)
 
 
 @receiver(dossier_transitioned, dispatch_uid="dashboard.stage_visits")
@@ -59,6 +60,8 @@ def follow_transition(sender, dossier, entry, **kwargs):
     if current is None:
         rebuild_stage_visits(dossier_ids=[dossier.pk])
         return
+    if current.entry_id >= entry.pk:
+        return  # a rebuild ran between the transition and its follow-up: derived already
     counter = working_day_counter(public_holidays())
     policies = {dossier.kind: KindPolicy.for_kind(dossier.kind)}
     _closed(current, entry.created_at, kind=dossier.kind, counter=counter, policies=policies)

@@ -153,7 +153,7 @@ def _process_context(user, dossier) -> dict:
     rounds = selectors.rounds_of(dossier)
     open_round = next((r for r in rounds if r.is_open), None)
     context = {
-        "process": selectors.process_status(dossier),
+        "process": selectors.process_status(dossier, open_round),
         "rounds": rounds,
         "open_round": open_round,
         "vote_form": None,

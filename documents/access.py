@@ -15,6 +15,10 @@ class DossierAccess(Protocol):
     def dossier_for(self, user, pk):
         """The dossier if `user` may see it; otherwise raise Http404, revealing nothing."""
 
+    def may_see(self, user, dossier) -> bool:
+        """Whether `user` may see this dossier, already read (no query once the user's roles
+        are known)."""
+
     def lock_dossier(self, pk):
         """The dossier re-read under a row lock, inside the caller's transaction."""
 

@@ -23,8 +23,10 @@ class IndexableDocument(NamedTuple):
 
 def documents_of(user, dossier) -> list[Document]:
     """The dossier's documents, main first, each with `all_versions` (oldest first) and `latest`.
-    Raises Http404 if the user may not see the dossier."""
-    dossier = dossier_access().dossier_for(user, dossier.pk)
+    Raises Http404 if the user may not see the dossier (asked of the dossier as it was read: a
+    page that read it once does not read it again)."""
+    if not dossier_access().may_see(user, dossier):
+        raise Http404
     documents = list(
         Document.objects.filter(dossier=dossier).prefetch_related(
             Prefetch(
@@ -40,6 +42,15 @@ def documents_of(user, dossier) -> list[Document]:
         document.latest = document.all_versions[-1] if document.all_versions else None
     documents.sort(key=lambda d: (TYPE_ORDER.get(d.doc_type, 99), d.created_at, d.pk))
     return documents
+
+
+def annexes_of(user, dossier) -> list[Document]:
+    """The dossier's annexes, oldest first as documents_of orders them, without their versions.
+    Raises Http404 if the user may not see the dossier."""
+    if not dossier_access().may_see(user, dossier):
+        raise Http404
+    annexes = Document.objects.filter(dossier=dossier, doc_type=DocumentType.ANNEX)
+    return list(annexes.order_by("created_at", "pk"))
 
 
 def version_for(user, pk) -> DocumentVersion:

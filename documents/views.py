@@ -73,16 +73,22 @@ def _refuse_unread(request, dossier_pk, declared, limit):
 @csrf_protect
 def _documents_page(request, dossier_pk):
     dossier = dossier_access().dossier_for(request.user, dossier_pk)
-    documents = selectors.documents_of(request.user, dossier)
     may_upload = dossier_access().may_upload(request.user, dossier)
-    annexes = [d for d in documents if d.doc_type == DocumentType.ANNEX]
-    form = None
+    form = documents = None
     if request.method == "POST":
         earlier = submissions.earlier_outcome(request.user, submissions.key_of(request))
         if earlier is not None:
             messages.info(request, submissions.already_done(earlier))
             return redirect("documents:dossier_documents", dossier_pk=dossier.pk)
+    else:
+        documents = selectors.documents_of(request.user, dossier)
     if may_upload:
+        # An upload that succeeds is redirected: it needs the annexes, not every version.
+        annexes = (
+            selectors.annexes_of(request.user, dossier)
+            if documents is None
+            else [d for d in documents if d.doc_type == DocumentType.ANNEX]
+        )
         form = UploadForm(request.POST or None, request.FILES or None, annexes=annexes)
         if request.method == "POST" and form.is_valid():
             try:
@@ -100,6 +106,8 @@ def _documents_page(request, dossier_pk):
     elif request.method == "POST":
         messages.error(request, _("Documents of this dossier cannot be uploaded now."))
     status = 400 if form is not None and form.errors else 200
+    if documents is None:
+        documents = selectors.documents_of(request.user, dossier)
     return render(
         request,
         "documents/dossier_documents.html",

@@ -42,6 +42,9 @@ class DocumentAccess:
     def dossier_for(self, user, pk):
         return selectors.dossier_for(user, pk)
 
+    def may_see(self, user, dossier) -> bool:
+        return permissions.may_see(user, dossier)
+
     def lock_dossier(self, pk):
         return selectors.lock_dossier(pk)
 

@@ -277,9 +277,13 @@ def rounds_of(dossier: Dossier) -> list[Round]:
 
 
 def voting_seat(user, round_: Round | None) -> RoundSeat | None:
+    """The user's voting seat in the open round; among its seats when rounds_of read them."""
     if round_ is None or not round_.is_open:
         return None
-    return round_.seats.filter(user=user).exclude(role=Seat.SECRETARY).first()
+    return next(
+        (s for s in round_.seats.all() if s.user_id == user.pk and s.role != Seat.SECRETARY),
+        None,
+    )
 
 
 def council_candidates():
@@ -299,20 +303,20 @@ def follow_up_backlog() -> dict[str, int]:
     }
 
 
-def process_status(dossier: Dossier) -> dict | None:
+def process_status(dossier: Dossier, open_round: Round | None) -> dict | None:
     """Where the dossier's process stands: the task its stage waits on and who holds it.
 
     Read from the dossier's state (the truth), not viewflow's task, which a transition's
-    follow-up may not have moved yet."""
+    follow-up may not have moved yet. `open_round`: the dossier's open round as rounds_of read
+    it (with its seats and current votes), if it has one."""
     node = flows.DossierFlow.instance.node_for(dossier.state)
     if not isinstance(node, flows.StageTask):
         return None  # archived or withdrawn: the process has ended
-    round_ = open_round_of(dossier)
-    if round_ is not None:
-        voted = set(round_.votes.values_list("member_id", flat=True))
+    if open_round is not None:
+        voted = {vote.member_id for vote in open_round.current_votes}
         holders = [
             display_name(seat.user)
-            for seat in round_.seats.select_related("user")
+            for seat in open_round.seats.all()
             if seat.role != Seat.SECRETARY and seat.user_id not in voted
         ]
     else:

@@ -124,7 +124,12 @@ def _detail_page(request, dossier, *, kept=None, **bound_forms):
             (ACTIONS[name], reason)
             for name, reason in selectors.blocked_actions(request.user, dossier)
         ],
-        "checklist": selectors.policy_for(dossier.kind).checklist,
+        # The completeness checklist goes with the acceptance button only.
+        "checklist": (
+            selectors.policy_for(dossier.kind).checklist
+            if any(action.name == ACCEPT for action in actions)
+            else []
+        ),
         "may_preview_decision": permissions.may_preview_decision(request.user, dossier),
         # The latest steps stay in view; what is past folds away.
         "history": history[-RECENT_HISTORY:],
@@ -143,10 +148,13 @@ def _detail_page(request, dossier, *, kept=None, **bound_forms):
 
 
 def _process_context(user, dossier) -> dict:
-    open_round = selectors.open_round_of(dossier)
+    # The rounds are read once, with their seats and current votes: the open one, the user's
+    # seat and vote are found among them.
+    rounds = selectors.rounds_of(dossier)
+    open_round = next((r for r in rounds if r.is_open), None)
     context = {
-        "process": selectors.process_status(dossier),
-        "rounds": selectors.rounds_of(dossier),
+        "process": selectors.process_status(dossier, open_round),
+        "rounds": rounds,
         "open_round": open_round,
         "vote_form": None,
         "round_form": None,
@@ -163,8 +171,9 @@ def _process_context(user, dossier) -> dict:
 
 
 def _current_vote_of(user, round_) -> dict:
-    """A member sees their own current vote on the form, ready to correct."""
-    vote = round_.votes.filter(member=user, correction__isnull=True).first()
+    """A member sees their own current vote on the form, ready to correct (rounds_of's
+    `current_votes` hold it)."""
+    vote = next((v for v in round_.current_votes if v.member_id == user.pk), None)
     if vote is None:
         return {}
     return {

@@ -69,7 +69,8 @@ def test_the_worker_applies_each_transitions_follow_up_in_order_once(under_the_w
     assert not DossierProcess.objects.filter(dossier=dossier).exists()
     assert not Notification.objects.exists() and not StageVisit.objects.exists()
     # The dossier's page tells where it stands from its state, not from the lagging task.
-    assert selectors.process_status(dossier)["title"] == flows.DossierFlow.council_review.task_title
+    status = selectors.process_status(dossier, None)
+    assert status["title"] == flows.DossierFlow.council_review.task_title
 
     assert jobs.run_follow_ups(limit=100) == 3
     assert not FollowUp.objects.exists()

@@ -62,7 +62,10 @@ def waiting_dossiers(*, limit: int) -> list[int]:
 @transaction.atomic
 def apply_follow_ups(dossier_id: int) -> int:
     """Apply the dossier's waiting follow-ups, in order; returns how many."""
-    dossier = Dossier.objects.select_for_update().get(pk=dossier_id)
+    # Its agency too, which notifications name (of=self: PostgreSQL leaves the agency unlocked).
+    dossier = (
+        Dossier.objects.select_for_update(of=("self",)).select_related("agency").get(pk=dossier_id)
+    )
     pending = list(
         FollowUp.objects.filter(dossier_id=dossier_id).select_related("entry__actor")
     )

@@ -1,43 +1,86 @@
-"""Django's SQLite backend, with the writers of one process queuing for the database in turn.
+"""Django's SQLite backend, with the writers of every process queuing for the database in turn.
 
 SQLite lets one transaction write at a time. A connection that finds the write lock taken sleeps
 in SQLite's busy handler, in growing steps up to 100 ms, and tries again: under load a writer
-often sleeps long after the lock was freed, which is most of the write latencies' tail. Here the
-threads of one process (a gunicorn worker's) wait for each other on a lock instead, and each
-starts the moment the one before it commits or rolls back. Between processes SQLite's busy
-timeout still applies. Transactions are `BEGIN IMMEDIATE` (settings), so every atomic block is a
-writer; reads outside atomic blocks never wait.
+often sleeps long after the lock was freed, which is most of the write latencies' tail. Here a
+writer first takes two locks, in order, and each is handed on the moment a transaction commits or
+rolls back:
+- the threads of one process (a gunicorn worker's) wait for each other on a threading lock;
+- the processes using one database file (the web server's, the worker) wait for each other on
+  an advisory lock of a file beside it (`<database>.writer-lock`, flock), tried every
+  millisecond instead of SQLite's sleeps.
+Both give up, as SQLite would, after the connection's timeout ("database is locked"). An
+in-memory database has only the first. Transactions are `BEGIN IMMEDIATE` (settings), so every
+atomic block is a writer; reads outside atomic blocks never wait.
 """
 
+import fcntl
+import os
 import threading
+import time
 
 from django.db import OperationalError
 from django.db.backends.sqlite3 import base
 
 _writers: dict[str, threading.Lock] = {}
-_writers_lock = threading.Lock()
+_lock_files: dict[tuple[int, str], int] = {}  # (process, database) -> the lock file's descriptor
+_registry_lock = threading.Lock()
+_FILE_RETRY_SECONDS = 0.001
 
 
 def _writer_lock(name: str) -> threading.Lock:
-    with _writers_lock:
+    with _registry_lock:
         return _writers.setdefault(name, threading.Lock())
+
+
+def _lock_file(name: str) -> int:
+    """This process's descriptor of the database's lock file: a forked child opens its own (a
+    descriptor shared with the parent would share its flock too)."""
+    key = (os.getpid(), name)
+    with _registry_lock:
+        if key not in _lock_files:
+            _lock_files[key] = os.open(f"{name}.writer-lock", os.O_RDWR | os.O_CREAT, 0o600)
+        return _lock_files[key]
+
+
+def _take_file_lock(descriptor: int, deadline: float) -> bool:
+    while True:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(_FILE_RETRY_SECONDS)
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
     _holds_writer_lock = None
+    _holds_lock_file = None
 
     def _start_transaction_under_autocommit(self):
-        lock = _writer_lock(str(self.settings_dict["NAME"]))
-        if not lock.acquire(timeout=self.settings_dict["OPTIONS"].get("timeout", 5)):
+        name = str(self.settings_dict["NAME"])
+        timeout = self.settings_dict["OPTIONS"].get("timeout", 5)
+        deadline = time.monotonic() + timeout
+        lock = _writer_lock(name)
+        if not lock.acquire(timeout=timeout):
             raise OperationalError("database is locked")
         self._holds_writer_lock = lock
         try:
+            if not self.creation.is_in_memory_db(self.settings_dict["NAME"]):
+                descriptor = _lock_file(name)
+                if not _take_file_lock(descriptor, deadline):
+                    raise OperationalError("database is locked")
+                self._holds_lock_file = descriptor
             super()._start_transaction_under_autocommit()
         except BaseException:
             self._release_writer_lock()
             raise
 
     def _release_writer_lock(self):
+        descriptor, self._holds_lock_file = self._holds_lock_file, None
+        if descriptor is not None:
+            fcntl.flock(descriptor, fcntl.LOCK_UN)
         lock, self._holds_writer_lock = self._holds_writer_lock, None
         if lock is not None:
             lock.release()

@@ -1,6 +1,8 @@
-"""SQLite's writers in one process queue for the database (config/sqlite/base.py): the next
-starts as soon as the one before commits, instead of sleeping in SQLite's busy handler."""
+"""SQLite's writers queue for the database (config/sqlite/base.py), threads of one process and
+processes alike: the next starts as soon as the one before commits, instead of sleeping in
+SQLite's busy handler."""
 
+import multiprocessing
 import statistics
 import threading
 import time
@@ -68,3 +70,34 @@ def test_a_waiting_writer_starts_as_soon_as_the_one_before_commits(tmp_path, dja
             cursor.execute("SELECT COUNT(*) FROM t")
             assert cursor.fetchone()[0] == 6
         db.close()
+
+
+def _write_in_a_process(path, wrote, committed):
+    committed.put(_write(path, hold=0.23, wrote=wrote))
+
+
+def _lateness_between_processes(path) -> float:
+    """As _lateness, the first writer in another process (a gunicorn worker's, the worker's)."""
+    context = multiprocessing.get_context("fork")
+    wrote, committed, began = context.Event(), context.Queue(), []
+    first = context.Process(target=_write_in_a_process, args=(path, wrote, committed))
+    first.start()
+    assert wrote.wait(10)
+    _write(path, began=began)
+    first.join(10)
+    return began[0] - committed.get(timeout=5)
+
+
+def test_a_writer_waiting_on_another_process_starts_as_soon_as_it_commits(
+    tmp_path, django_db_blocker
+):
+    path = tmp_path / "processes.sqlite3"
+    with django_db_blocker.unblock():
+        db = _writer(path)
+        with db.cursor() as cursor:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("CREATE TABLE t (n INTEGER)")
+        db.close()
+        late = statistics.median(_lateness_between_processes(path) for _ in range(3))
+        assert 0 <= late < 0.04, f"the second writer began {late * 1000:.0f} ms after the commit"
+        assert (tmp_path / "processes.sqlite3.writer-lock").exists()

@@ -55,21 +55,27 @@ def _lateness(path) -> float:
     return began[0] - committed[0]
 
 
-def test_a_waiting_writer_starts_as_soon_as_the_one_before_commits(tmp_path, django_db_blocker):
+@pytest.fixture
+def path(tmp_path, django_db_blocker):
+    """A database file of its own, not the test database, with a table to write to."""
     path = tmp_path / "writers.sqlite3"
-    with django_db_blocker.unblock():  # a database file of its own, not the test database
+    with django_db_blocker.unblock():
         db = _writer(path)
         with db.cursor() as cursor:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("CREATE TABLE t (n INTEGER)")
         db.close()
-        late = statistics.median(_lateness(path) for _ in range(3))
-        assert 0 <= late < 0.04, f"the second writer began {late * 1000:.0f} ms after the commit"
-        db = _writer(path)
-        with db.cursor() as cursor:
-            cursor.execute("SELECT COUNT(*) FROM t")
-            assert cursor.fetchone()[0] == 6
-        db.close()
+        yield path
+
+
+def test_a_waiting_writer_starts_as_soon_as_the_one_before_commits(path):
+    late = statistics.median(_lateness(path) for _ in range(3))
+    assert 0 <= late < 0.04, f"the second writer began {late * 1000:.0f} ms after the commit"
+    db = _writer(path)
+    with db.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM t")
+        assert cursor.fetchone()[0] == 6
+    db.close()
 
 
 def _write_in_a_process(path, wrote, committed):
@@ -88,16 +94,7 @@ def _lateness_between_processes(path) -> float:
     return began[0] - committed.get(timeout=5)
 
 
-def test_a_writer_waiting_on_another_process_starts_as_soon_as_it_commits(
-    tmp_path, django_db_blocker
-):
-    path = tmp_path / "processes.sqlite3"
-    with django_db_blocker.unblock():
-        db = _writer(path)
-        with db.cursor() as cursor:
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("CREATE TABLE t (n INTEGER)")
-        db.close()
-        late = statistics.median(_lateness_between_processes(path) for _ in range(3))
-        assert 0 <= late < 0.04, f"the second writer began {late * 1000:.0f} ms after the commit"
-        assert (tmp_path / "processes.sqlite3.writer-lock").exists()
+def test_a_writer_waiting_on_another_process_starts_as_soon_as_it_commits(path):
+    late = statistics.median(_lateness_between_processes(path) for _ in range(3))
+    assert 0 <= late < 0.04, f"the second writer began {late * 1000:.0f} ms after the commit"
+    assert path.with_name(f"{path.name}.writer-lock").exists()

@@ -7,6 +7,8 @@ from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from .reads import reading_once
+
 logger = logging.getLogger("dossierflow.jobs")
 
 
@@ -66,10 +68,12 @@ def run_follow_ups(*, limit: int = 100) -> int:
     from .services import followups
 
     applied = 0
-    for dossier_id in followups.waiting_dossiers(limit=limit):
-        try:
-            applied += followups.apply_follow_ups(dossier_id)
-        except Exception as error:  # noqa: BLE001 - recorded on the rows, retried with backoff
-            logger.exception("follow-up of dossier %s failed", dossier_id)
-            followups.record_failure(dossier_id, f"{type(error).__name__}: {error}")
+    with reading_once():  # the policies and holidays, for the whole run
+        dossiers = followups.waiting_dossiers(limit=limit)
+        for dossier_id in dossiers:
+            try:
+                applied += followups.apply_follow_ups(dossier_id)
+            except Exception as error:  # noqa: BLE001 - recorded on the rows, retried later
+                logger.exception("follow-up of dossier %s failed", dossier_id)
+                followups.record_failure(dossier_id, f"{type(error).__name__}: {error}")
     return applied

@@ -42,6 +42,7 @@ from .permissions import (
     visible_agency_ids,
     what_is_missing,
 )
+from .reads import once
 from .roles import ADMINISTRATOR, COUNCIL_MEMBER, DRAFTER, ROLE_LABELS, preload_roles, roles_of
 from .states import ROLE_QUEUES, TIMED_STAGES, DossierKind
 
@@ -143,8 +144,9 @@ def history_of(dossier: Dossier) -> QuerySet[AuditEntry]:
 
 
 def policy_for(kind: str) -> KindPolicy:
-    """The administrator's policy for a kind, or the defaults when none was saved."""
-    return KindPolicy.for_kind(kind)
+    """The administrator's policy for a kind, or the defaults when none was saved (read once in
+    a `reads.reading_once` scope)."""
+    return once(("policy", kind), lambda: KindPolicy.for_kind(kind))
 
 
 def stage_deadlines() -> dict[str, KindPolicy]:
@@ -157,9 +159,14 @@ def stage_deadlines() -> dict[str, KindPolicy]:
 
 
 def public_holidays() -> list[datetime.date]:
-    """The days off that working-day counts skip: the settings' list and the admin's."""
-    configured = [datetime.date.fromisoformat(d) for d in settings.WORKFLOW_PUBLIC_HOLIDAYS]
-    return [*configured, *PublicHoliday.objects.values_list("date", flat=True)]
+    """The days off that working-day counts skip: the settings' list and the admin's (read once
+    in a `reads.reading_once` scope)."""
+
+    def read():
+        configured = [datetime.date.fromisoformat(d) for d in settings.WORKFLOW_PUBLIC_HOLIDAYS]
+        return [*configured, *PublicHoliday.objects.values_list("date", flat=True)]
+
+    return once("holidays", read)
 
 
 def overdue_dossiers(user, today) -> QuerySet[Dossier]:

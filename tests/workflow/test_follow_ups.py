@@ -2,6 +2,8 @@
 worker after its commit: in the order of the transitions, each once, a failing one retried
 without holding up the others."""
 
+import datetime
+
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -15,7 +17,7 @@ from tests.factories import make_agency, make_user
 from workflow import flows, jobs, selectors, services
 from workflow.dashboard.models import StageVisit
 from workflow.dashboard.visits import rebuild_stage_visits
-from workflow.models import AuditEntry, DossierProcess, FollowUp
+from workflow.models import AuditEntry, DossierProcess, FollowUp, PublicHoliday
 from workflow.notifications.models import Notification
 from workflow.signals import dossier_transitioned
 
@@ -197,3 +199,40 @@ def test_a_rebuild_of_the_stage_visits_before_the_follow_ups_is_not_done_twice(
     assert jobs.run_follow_ups(limit=100) == 3
     assert not FollowUp.objects.exists()  # applied, none failing on a visit already there
     assert visits_of(dossier) == rebuilt
+
+
+def _reads_of(queries, table):
+    return [q["sql"] for q in queries.captured_queries if f'FROM "{table}"' in q["sql"]]
+
+
+def test_a_transition_and_a_run_of_follow_ups_read_the_policy_and_holidays_once(
+    settings, people
+):
+    drafter = people["drafter"]
+    dossier = create(drafter)
+    with CaptureQueriesContext(connection) as queries:  # deadline, then stage visit: inline
+        take(dossier, "submit", drafter)
+    assert len(_reads_of(queries, "workflow_publicholiday")) == 1
+    assert len(_reads_of(queries, "workflow_kindpolicy")) == 1
+
+    settings.WORKFLOW_FOLLOW_UPS_IN_TRANSACTION = False
+    for n in range(3):
+        take(create(drafter, f"Hồ sơ {n}"), "submit", drafter)
+    with CaptureQueriesContext(connection) as queries:
+        assert jobs.run_follow_ups(limit=100) == 6
+    assert len(_reads_of(queries, "workflow_publicholiday")) == 1
+    assert len(_reads_of(queries, "workflow_kindpolicy")) == 1
+
+
+def test_a_holiday_entered_after_a_transition_counts_for_the_next(people):
+    drafter = people["drafter"]
+    first, second = create(drafter), create(drafter, "Hồ sơ thứ hai")
+    first = take(first, "submit", drafter)
+    day = timezone.localdate() + datetime.timedelta(days=1)
+    while day.weekday() >= 5:
+        day += datetime.timedelta(days=1)
+    PublicHoliday.objects.create(date=day, name="Nghỉ bù")  # within the deadline's days
+    second = take(second, "submit", drafter)
+    assert second.stage_due_on == first.stage_due_on + datetime.timedelta(
+        days=1 if first.stage_due_on.weekday() < 4 else 3
+    )

@@ -6,9 +6,9 @@ from django.db import transaction
 from django.dispatch import receiver
 from django.utils.timezone import localdate
 
-from ..models import AuditEntry, KindPolicy
+from ..models import AuditEntry
 from ..policies import working_day_counter
-from ..selectors import all_dossiers, public_holidays, stage_deadlines
+from ..selectors import all_dossiers, policy_for, public_holidays, stage_deadlines
 from ..signals import dossier_created, dossier_transitioned
 from .models import StageVisit
 
@@ -63,7 +63,7 @@ def follow_transition(sender, dossier, entry, **kwargs):
     if current.entry_id >= entry.pk:
         return  # a rebuild ran between the transition and its follow-up: derived already
     counter = working_day_counter(public_holidays())
-    policies = {dossier.kind: KindPolicy.for_kind(dossier.kind)}
+    policies = {dossier.kind: policy_for(dossier.kind)}
     _closed(current, entry.created_at, kind=dossier.kind, counter=counter, policies=policies)
     current.save(update_fields=["left_at", "working_days", "on_time"])
     _open(dossier, entry)

@@ -15,8 +15,9 @@ from documents.text import check_length, clean_text
 from .. import actions, paperwork, permissions, selectors
 from ..actions import ACTIONS
 from ..errors import InvalidInput, TransitionRefused
-from ..models import Dossier, KindPolicy, Round, RoundResult
+from ..models import Dossier, Round, RoundResult
 from ..policies import add_working_days
+from ..reads import reading_once
 from ..signals import dossier_changed
 from .audit import record_audit
 from .followups import follow_up
@@ -30,7 +31,7 @@ def in_working_days(days: int):
 
 def _schedule_stage(dossier: Dossier) -> None:
     dossier.stage_entered_at = timezone.now()
-    days = KindPolicy.for_kind(dossier.kind).days_for(dossier.state)
+    days = selectors.policy_for(dossier.kind).days_for(dossier.state)
     dossier.stage_due_on = in_working_days(days) if days is not None else None
 
 
@@ -66,7 +67,7 @@ def transition_dossier(
     if spec.needs_comment and not comment:
         raise InvalidInput(_("Please write %(what)s.") % {"what": str(spec.comment_label).lower()})
     try:
-        with transaction.atomic():
+        with transaction.atomic(), reading_once():
             # Locks are taken round first, then dossier, everywhere (cast_vote, close_round).
             open_rounds = list(
                 Round.objects.select_for_update().filter(dossier_id=dossier_id, closed_at=None)
@@ -113,7 +114,7 @@ def transition_dossier(
 
 
 def _checklist(dossier, checked) -> list[str]:
-    items = KindPolicy.for_kind(dossier.kind).checklist
+    items = selectors.policy_for(dossier.kind).checklist
     missing = [item for item in items if item not in set(checked)]
     if missing:
         raise InvalidInput(

@@ -1,0 +1,34 @@
+"""Reads that a unit of work makes once: the kinds' policies and the public holidays.
+
+A transition reads them for its deadline and again for the stage visit it closes; the worker's
+run of follow-ups reads them for every dossier it follows up. Within `reading_once()` each is
+read the first time it is asked for and kept till the scope ends (one transaction, one run of a
+job: a second or two), so an administrator's change applies from the next one. Outside any scope
+every call reads, as before.
+"""
+
+import contextvars
+from collections.abc import Callable
+from contextlib import contextmanager
+
+_kept: contextvars.ContextVar[dict | None] = contextvars.ContextVar("workflow_reads", default=None)
+
+
+@contextmanager
+def reading_once():
+    """A scope where `once` keeps what it read; a scope inside another is the same scope."""
+    token = _kept.set({}) if _kept.get() is None else None
+    try:
+        yield
+    finally:
+        if token is not None:
+            _kept.reset(token)
+
+
+def once(key, read: Callable):
+    kept = _kept.get()
+    if kept is None:
+        return read()
+    if key not in kept:
+        kept[key] = read()
+    return kept[key]

@@ -1,10 +1,11 @@
-"""Reads that a unit of work makes once: the kinds' policies and the public holidays.
+"""Reads that a unit of work makes once: the kinds' policies, the public holidays, the active
+webhook endpoints (config/api/webhooks.py).
 
-A transition reads them for its deadline and again for the stage visit it closes; the worker's
-run of follow-ups reads them for every dossier it follows up. Within `reading_once()` each is
-read the first time it is asked for and kept till the scope ends (one transaction, one run of a
-job: a second or two), so an administrator's change applies from the next one. Outside any scope
-every call reads, as before.
+A transition reads the first two for its deadline and again for the stage visit it closes; the
+worker's run of follow-ups reads all three for every dossier it follows up. Within
+`reading_once()` each is read the first time it is asked for and kept till the scope ends (one
+transaction, one run of a job: a second or two), so an administrator's change applies from the
+next one. Outside any scope every call reads, as before.
 """
 
 import contextvars

@@ -11,6 +11,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from documents.signals import document_changed
+from workflow.reads import once
 from workflow.signals import dossier_transitioned
 
 from .models import WebhookDelivery, WebhookEndpoint, WebhookEvent
@@ -34,7 +35,9 @@ def encode(payload: dict) -> bytes:
 def record_event(event: str, data: dict, *, at=None) -> int:
     """Queue `event` (which happened `at`: now by default) for every active endpoint that wants
     it; returns how many were queued."""
-    endpoints = [e for e in WebhookEndpoint.objects.filter(is_active=True) if event in e.events]
+    # Read once in a run of the worker's follow-ups (workflow.reads), like the policies.
+    active = once("webhook endpoints", lambda: list(WebhookEndpoint.objects.filter(is_active=True)))
+    endpoints = [e for e in active if event in e.events]
     if not endpoints:
         return 0
     event_id = uuid.uuid4().hex

@@ -68,7 +68,7 @@ def run_follow_ups(*, limit: int = 100) -> int:
     from .services import followups
 
     applied = 0
-    with reading_once():  # the policies and holidays, for the whole run
+    with reading_once():  # policies, holidays, webhook endpoints: once for the whole run
         dossiers = followups.waiting_dossiers(limit=limit)
         for dossier_id in dossiers:
             try:

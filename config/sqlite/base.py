@@ -10,11 +10,13 @@ rolls back:
   an advisory lock of a file beside it (`<database>.writer-lock`, flock), tried every
   millisecond instead of SQLite's sleeps.
 Both give up, as SQLite would, after the connection's timeout ("database is locked"). An
-in-memory database has only the first. Transactions are `BEGIN IMMEDIATE` (settings), so every
-atomic block is a writer; reads outside atomic blocks never wait.
+in-memory database has only the first, and so has a process that cannot open the lock file (it
+logs why): it waits in SQLite's busy handler, as before. Transactions are `BEGIN IMMEDIATE`
+(settings), so every atomic block is a writer; reads outside atomic blocks never wait.
 """
 
 import fcntl
+import logging
 import os
 import threading
 import time
@@ -23,7 +25,8 @@ from django.db import OperationalError
 from django.db.backends.sqlite3 import base
 
 _writers: dict[str, threading.Lock] = {}
-_lock_files: dict[tuple[int, str], int] = {}  # (process, database) -> the lock file's descriptor
+logger = logging.getLogger("dossierflow.sqlite")
+_lock_files: dict[tuple[int, str], int | None] = {}  # (process, database) -> its descriptor
 _registry_lock = threading.Lock()
 _FILE_RETRY_SECONDS = 0.001
 
@@ -33,13 +36,20 @@ def _writer_lock(name: str) -> threading.Lock:
         return _writers.setdefault(name, threading.Lock())
 
 
-def _lock_file(name: str) -> int:
+def _lock_file(name: str) -> int | None:
     """This process's descriptor of the database's lock file: a forked child opens its own (a
-    descriptor shared with the parent would share its flock too)."""
+    descriptor shared with the parent would share its flock too). Read-only is enough for a
+    flock, so processes of other users that share the database may open it too; one that cannot
+    waits in SQLite's busy handler, as before (None)."""
     key = (os.getpid(), name)
     with _registry_lock:
         if key not in _lock_files:
-            _lock_files[key] = os.open(f"{name}.writer-lock", os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                _lock_files[key] = os.open(f"{name}.writer-lock", os.O_RDONLY | os.O_CREAT, 0o644)
+            except OSError as error:
+                logger.warning("no writers' lock file for %s (%s): SQLite's busy handler", name,
+                               error)
+                _lock_files[key] = None
         return _lock_files[key]
 
 
@@ -67,8 +77,11 @@ class DatabaseWrapper(base.DatabaseWrapper):
             raise OperationalError("database is locked")
         self._holds_writer_lock = lock
         try:
-            if not self.creation.is_in_memory_db(self.settings_dict["NAME"]):
-                descriptor = _lock_file(name)
+            descriptor = (
+                None if self.creation.is_in_memory_db(self.settings_dict["NAME"])
+                else _lock_file(name)
+            )
+            if descriptor is not None:
                 if not _take_file_lock(descriptor, deadline):
                     raise OperationalError("database is locked")
                 self._holds_lock_file = descriptor

@@ -98,3 +98,17 @@ def test_a_writer_waiting_on_another_process_starts_as_soon_as_it_commits(path):
     late = statistics.median(_lateness_between_processes(path) for _ in range(3))
     assert 0 <= late < 0.04, f"the second writer began {late * 1000:.0f} ms after the commit"
     assert path.with_name(f"{path.name}.writer-lock").exists()
+
+
+def test_without_a_lock_file_the_writers_wait_as_sqlite_makes_them(path, caplog):
+    # A lock file that cannot be made (here: a link to nowhere; elsewhere, another user's
+    # directory): the writers still write, queued by SQLite's busy handler.
+    path.with_name(f"{path.name}.writer-lock").symlink_to(path.parent / "gone" / "lock")
+    _write(path)
+    _write(path)
+    db = _writer(path)
+    with db.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM t")
+        assert cursor.fetchone()[0] == 2
+    db.close()
+    assert "no writers' lock file" in caplog.text

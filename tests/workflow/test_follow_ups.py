@@ -126,7 +126,7 @@ def test_a_transition_taken_in_its_transaction_waits_behind_queued_follow_ups(
     ]
 
 
-def test_under_the_worker_a_transition_writes_a_third_of_the_statements(settings, people):
+def test_under_the_worker_a_transition_runs_under_half_the_statements(settings, people):
     drafter = people["drafter"]
     counts = {}
     for inline in (True, False):

@@ -32,20 +32,21 @@ def _transitions(dossier_ids=None):
     )
 
 
-def _open(dossier, entry) -> StageVisit:
-    return StageVisit.objects.create(
+def _open(dossier, entry) -> None:
+    # One visit per entry: one a rebuild already derived (before this follow-up) stays as it is.
+    visit = StageVisit(
         dossier_id=dossier.pk,
         entry_id=entry.pk,
         stage=entry.to_state,
         entered_at=entry.created_at,
         entered_on=localdate(entry.created_at),
     )
+    StageVisit.objects.bulk_create([visit], ignore_conflicts=True)
 
 
 @receiver(dossier_created, dispatch_uid="dashboard.first_visit")
 def follow_creation(sender, dossier, entry, **kwargs):
-    if not StageVisit.objects.filter(dossier_id=dossier.pk).exists():  # (a rebuild came first)
-        _open(dossier, entry)
+    _open(dossier, entry)
 
 
 @receiver(dossier_transitioned, dispatch_uid="dashboard.stage_visits")

@@ -13,7 +13,6 @@ lock, each once: the row is deleted in the transaction that applies it.
 """
 
 import datetime
-import logging
 
 from django.conf import settings
 from django.db import transaction
@@ -23,14 +22,13 @@ from .. import actions, flows
 from ..models import AuditEntry, Dossier, FollowUp
 from ..signals import dossier_created, dossier_transitioned
 
-logger = logging.getLogger("dossierflow.jobs")
-
 
 def follow_up(dossier: Dossier, entry: AuditEntry) -> None:
     """In the transaction of the change recorded by `entry`, with the dossier's row locked."""
-    inline = getattr(settings, "WORKFLOW_FOLLOW_UPS_IN_TRANSACTION", True)
-    # A dossier with follow-ups still waiting (written under the other setting) keeps its order.
-    if inline and not FollowUp.objects.filter(dossier_id=dossier.pk).exists():
+    # A dossier with follow-ups still waiting (written under the other setting) keeps its order;
+    # a dossier being created has none.
+    waiting = entry.action != actions.CREATE and FollowUp.objects.filter(dossier=dossier).exists()
+    if settings.WORKFLOW_FOLLOW_UPS_IN_TRANSACTION and not waiting:
         _apply(dossier, entry)
     else:
         FollowUp.objects.create(entry=entry, dossier=dossier)
@@ -80,8 +78,8 @@ def record_failure(dossier_id: int, error: str) -> None:
     None) after WORKER_MAX_ATTEMPTS; the other dossiers' go on."""
     for row in FollowUp.objects.filter(dossier_id=dossier_id):
         attempts = row.attempts + 1
-        wait = min(2**attempts, getattr(settings, "WORKER_MAX_BACKOFF_SECONDS", 3600))
-        failed = attempts >= getattr(settings, "WORKER_MAX_ATTEMPTS", 8)
+        wait = min(2**attempts, settings.WORKER_MAX_BACKOFF_SECONDS)
+        failed = attempts >= settings.WORKER_MAX_ATTEMPTS
         FollowUp.objects.filter(pk=row.pk).update(
             attempts=attempts,
             last_error=error[-10000:],

@@ -274,7 +274,7 @@ if os.environ.get("STORAGE_S3_BUCKET"):
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # `manage.py serve` (make run): web server processes and threads in each.
 WEB_WORKERS = int(os.environ.get("WEB_WORKERS", "2"))
-WEB_THREADS = int(os.environ.get("WEB_THREADS", "4"))
+WEB_THREADS = int(os.environ.get("WEB_THREADS", "3"))
 # /readyz: a worker must have beaten within this many seconds, and the outbox be below the limit.
 READYZ_REQUIRE_WORKER = _env_bool("READYZ_REQUIRE_WORKER", True)
 READYZ_HEARTBEAT_MAX_AGE = int(os.environ.get("READYZ_HEARTBEAT_MAX_AGE", "90"))

@@ -14,12 +14,20 @@ from django.core.management.base import BaseCommand, CommandError
 
 
 def web_server_command(addr: str, workers: int, threads: int) -> list[str]:
-    """gunicorn with threads: measured against granian, uvicorn and runserver (bench/serve)."""
+    """gunicorn with threads: measured against granian, uvicorn and runserver (bench/serve).
+
+    Each process takes only as many connections as it has threads; the others wait in the
+    listening socket's queue, which all processes share, and go to the first process with a free
+    thread. Otherwise a process takes every connection it sees, and a request queues behind a
+    busy process's while another process is idle (bench/serve: p95 184 ms -> 130 ms). Connections
+    are not kept alive, since a kept one would hold one of those places while idle: the proxy in
+    front of the server keeps the browsers' connections (docs/operations.md).
+    """
     return [
         sys.executable, "-m", "gunicorn", "config.wsgi:application",
         "--bind", addr, "--workers", str(workers), "--threads", str(threads),
         "--worker-class", "gthread", "--graceful-timeout", "20", "--timeout", "120",
-        "--keep-alive", "5",
+        "--worker-connections", str(threads), "--keep-alive", "0",
         "--worker-tmp-dir", "/dev/shm" if os.path.isdir("/dev/shm") else "/tmp",
     ]
 

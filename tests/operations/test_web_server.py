@@ -1,0 +1,61 @@
+"""The production web server as `manage.py serve` runs it: a request goes to a process with a
+free thread, never into the queue of a busy one."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+from tests.operations.processes import ROOT, wait_for
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _answers(url: str) -> bool:
+    try:
+        return urllib.request.urlopen(url, timeout=2).status == 200
+    except OSError:
+        return False
+
+
+def test_a_request_goes_to_an_idle_process_not_behind_a_busy_one(tmp_path):
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"DATABASE_URL", "ELASTICSEARCH_URL", "DJANGO_SETTINGS_MODULE"}}
+    env.update(DOSSIERFLOW_DATA_DIR=str(tmp_path), PYTHONUNBUFFERED="1")
+    log = tmp_path / "serve.log"
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "serve", "--no-worker", "--workers", "2", "--threads", "1",
+         "--addr", f"127.0.0.1:{port}"],
+        cwd=ROOT, env=env, stdout=open(log, "wb"), stderr=subprocess.STDOUT,
+        start_new_session=True)
+    health = f"http://127.0.0.1:{port}/healthz"
+    slow = None
+    try:
+        wait_for(lambda: _answers(health), timeout=60, what="the web server", process=server,
+                 log=log)
+        # A slow upload: its headers, then a trickle of its body. One process's only thread
+        # waits for the rest of it.
+        slow = socket.create_connection(("127.0.0.1", port))
+        slow.sendall(b"POST /login/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                     b"Content-Type: application/x-www-form-urlencoded\r\n"
+                     b"Content-Length: 100000\r\n\r\nusername=")
+        time.sleep(1)
+        # Every request meanwhile is answered by the other process at once. A process taking
+        # connections it has no thread for would hold about half of them behind the upload.
+        for _ in range(12):
+            started = time.monotonic()
+            assert _answers(health), "a request waited behind the slow upload"
+            assert time.monotonic() - started < 1.5
+    finally:
+        if slow is not None:
+            slow.close()
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)

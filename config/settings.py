@@ -211,7 +211,7 @@ MIDDLEWARE = [
 ]
 AUTHENTICATION_BACKENDS = [
     "config.operations.throttling.ThrottledLoginBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "workflow.backends.PersonBackend",
 ]
 TEMPLATES[0]["OPTIONS"]["context_processors"] += ["config.operations.context.demo_banner"]
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise serves it (empty before collectstatic)

@@ -270,8 +270,11 @@ if os.environ.get("STORAGE_S3_BUCKET"):
         "endpoint_url": os.environ.get("STORAGE_S3_ENDPOINT_URL") or None,
         "default_acl": "private", "querystring_auth": True, "file_overwrite": False}}
 
-# A kept connection (DATABASE_CONN_MAX_AGE) is checked before a request reuses it.
+# A kept connection (DATABASE_CONN_MAX_AGE) is checked before a request reuses it; on PostgreSQL
+# without a round trip unless the server has closed it (config/postgresql/base.py).
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "config.postgresql"
 # `manage.py serve` (make run): web server processes and threads in each.
 WEB_WORKERS = int(os.environ.get("WEB_WORKERS", "2"))
 WEB_THREADS = int(os.environ.get("WEB_THREADS", "3"))

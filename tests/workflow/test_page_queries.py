@@ -13,13 +13,13 @@ from workflow import services
 
 pytestmark = pytest.mark.django_db
 
-# Session, the user with their roles (workflow.backends), dossier, history, the rounds with
-# their seats and current votes (3), unread notifications, documents; where the process stands
-# is read from those.
-MEMBER_PAGE_QUERIES = 9
-# Session, the user with their roles, profile and agency, dossier, history, rounds (none),
-# unread notifications, documents.
-DRAFTER_PAGE_QUERIES = 7
+# Session, the user with their roles and unread notifications (workflow.backends), dossier,
+# history, the rounds with their seats and current votes (3), documents; where the process
+# stands is read from those.
+MEMBER_PAGE_QUERIES = 8
+# Session, the user with their roles, profile, agency and unread notifications, dossier,
+# history, rounds (none), documents.
+DRAFTER_PAGE_QUERIES = 6
 
 
 def test_a_member_sees_their_current_vote_ready_to_correct_in_a_bounded_number_of_queries(

@@ -1,5 +1,5 @@
-"""The signed-in person is read once per request, with their roles, profile and agency
-(workflow.backends), and is still read afresh on every request."""
+"""The signed-in person is read once per request, with their roles, profile, agency and unread
+notifications (workflow.backends), and is still read afresh on every request."""
 
 import pytest
 from django.contrib.auth.models import Group
@@ -19,17 +19,19 @@ def sign_in(client, user):
     assert response.status_code == 302, response.content.decode()[:500]
 
 
-def test_a_drafters_page_reads_them_with_roles_profile_and_agency_in_one_query(client):
+def test_a_drafters_page_reads_them_with_roles_profile_agency_and_bell_in_one_query(client):
     drafter = make_user(DRAFTER, make_agency("Sở Tài chính"))
     sign_in(client, drafter)
     with CaptureQueriesContext(connection) as captured:
         page = client.get("/")
     assert page.status_code == 200
+    tables = ("auth_user_groups", "workflow_profile", 'FROM "workflow_agency"',
+              "notifications_notification")
     about_them = [q["sql"] for q in captured.captured_queries
-                  if "auth_user_groups" in q["sql"] or "workflow_profile" in q["sql"]
-                  or 'FROM "workflow_agency"' in q["sql"]]
+                  if any(table in q["sql"] for table in tables)]
     assert len(about_them) == 1, about_them
-    assert "workflow_profile" in about_them[0] and "workflow_agency" in about_them[0]
+    assert all(table in about_them[0] for table in (
+        "workflow_profile", "workflow_agency", "notifications_notification"))
 
 
 def test_a_role_taken_away_counts_from_the_next_request(client):

@@ -303,10 +303,9 @@ def council_candidates():
 
 def follow_up_backlog() -> dict[str, int]:
     """Transitions whose follow-ups wait for the worker, and those it gave up on (for /readyz)."""
-    waiting = FollowUp.objects.values("dossier_id")
     return {
-        "waiting": waiting.count(),
-        "stuck": waiting.filter(next_attempt_at=None).count(),
+        "waiting": FollowUp.objects.count(),
+        "stuck": FollowUp.objects.filter(next_attempt_at=None).count(),
     }
 
 

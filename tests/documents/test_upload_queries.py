@@ -13,8 +13,9 @@ from .sample_files import simple_docx
 
 pytestmark = pytest.mark.django_db
 
-# Session, user, roles, profile, dossier, annexes, then the upload's own (savepoints count).
-UPLOAD_QUERIES = 16
+# Session, the user with their roles and profile (workflow.backends), dossier, annexes, then the
+# upload's own (savepoints count).
+UPLOAD_QUERIES = 14
 
 
 def test_a_new_version_of_an_annex_is_stored_without_reading_the_documents_again(

@@ -2,9 +2,11 @@
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 from django.db import connection
@@ -30,6 +32,20 @@ def start(args, log: Path, **extra) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "manage.py", *args], cwd=ROOT,
                             env=environment(**extra), stdout=open(log, "ab"),
                             stderr=subprocess.STDOUT)
+
+
+def free_port() -> int:
+    """A port no one listens on now (the system's choice: each call a different one)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def answers(url: str) -> bool:
+    try:
+        return urllib.request.urlopen(url, timeout=2).status == 200
+    except OSError:
+        return False
 
 
 def wait_for(predicate, *, timeout: float, what: str, process=None, log=None):

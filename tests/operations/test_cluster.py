@@ -5,8 +5,6 @@ update and every transition's follow-up applied once, no 5xx."""
 
 import os
 import signal
-import socket
-import urllib.request
 
 import pytest
 from django.db.models import Count
@@ -14,25 +12,12 @@ from django.db.models import Count
 from search.models import OutboxEntry
 from tests.factories import PASSWORD
 from tests.operations import load
-from tests.operations.processes import start, wait_for
+from tests.operations.processes import answers, free_port, start, wait_for
 from workflow import flows
 from workflow.dashboard.models import StageVisit
 from workflow.models import AuditEntry, Dossier, FollowUp, Round, Vote
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def answers(url: str) -> bool:
-    try:
-        return urllib.request.urlopen(url, timeout=2).status == 200
-    except OSError:
-        return False
 
 
 def test_two_servers_and_two_workers_under_load_while_a_worker_is_killed(tmp_path, settings):

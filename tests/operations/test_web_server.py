@@ -7,26 +7,12 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 
-from tests.operations.processes import ROOT, wait_for
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _answers(url: str) -> bool:
-    try:
-        return urllib.request.urlopen(url, timeout=2).status == 200
-    except OSError:
-        return False
+from tests.operations.processes import ROOT, answers, free_port, wait_for
 
 
 def test_a_request_goes_to_an_idle_process_not_behind_a_busy_one(tmp_path):
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items()
            if k not in {"DATABASE_URL", "ELASTICSEARCH_URL", "DJANGO_SETTINGS_MODULE"}}
     env.update(DOSSIERFLOW_DATA_DIR=str(tmp_path), PYTHONUNBUFFERED="1")
@@ -39,7 +25,7 @@ def test_a_request_goes_to_an_idle_process_not_behind_a_busy_one(tmp_path):
     health = f"http://127.0.0.1:{port}/healthz"
     slow = None
     try:
-        wait_for(lambda: _answers(health), timeout=60, what="the web server", process=server,
+        wait_for(lambda: answers(health), timeout=60, what="the web server", process=server,
                  log=log)
         # A slow upload: its headers, then a trickle of its body. One process's only thread
         # waits for the rest of it.
@@ -52,7 +38,7 @@ def test_a_request_goes_to_an_idle_process_not_behind_a_busy_one(tmp_path):
         # connections it has no thread for would hold about half of them behind the upload.
         for _ in range(12):
             started = time.monotonic()
-            assert _answers(health), "a request waited behind the slow upload"
+            assert answers(health), "a request waited behind the slow upload"
             assert time.monotonic() - started < 1.5
     finally:
         if slow is not None:

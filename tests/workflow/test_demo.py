@@ -3,7 +3,6 @@
 import os
 import re
 import signal
-import socket
 import subprocess
 import time
 import urllib.request
@@ -15,6 +14,7 @@ import pytest
 from django.core.management import call_command
 
 from tests.operations.load import Client
+from tests.operations.processes import free_port
 from workflow.demo import DEMO_PASSWORD
 from workflow.models import AuditEntry, Dossier
 from workflow.states import Stage
@@ -34,15 +34,9 @@ def test_load_demo_covers_every_stage_and_twice_changes_nothing():
     assert (Dossier.objects.count(), AuditEntry.objects.count()) == counts
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.slow
 def test_make_run_serves_the_demo(tmp_path):
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "ELASTICSEARCH_URL"}}
     env["DOSSIERFLOW_DATA_DIR"] = str(tmp_path)
     log = open(tmp_path / "run.log", "w+")

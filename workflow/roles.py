@@ -61,8 +61,15 @@ def preload_roles(users) -> list:
         if user.dossierflow_role is not None:
             names.setdefault(user.pk, set()).add(user.dossierflow_role)
     for pk, user in found.items():
-        roles = frozenset(names.get(pk, ())) if user.is_active else frozenset()
-        if user.is_active and user.is_superuser:
-            roles |= {ADMINISTRATOR}
-        user._dossierflow_roles = roles
+        remember_roles(user, names.get(pk, ()))
     return list(found.values())
+
+
+def remember_roles(user, group_names) -> None:
+    """Cache on the user the roles that the names of their groups give, as roles_of would."""
+    roles = frozenset(name for name in group_names if name in ROLE_LABELS)
+    if not user.is_active:
+        roles = frozenset()
+    elif user.is_superuser:
+        roles |= {ADMINISTRATOR}
+    user._dossierflow_roles = roles

@@ -51,3 +51,58 @@ def test_a_deactivated_person_is_signed_out_at_their_next_request(client):
     drafter.save(update_fields=["is_active"])
     response = client.get("/")
     assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def _fields(instance):
+    """Every stored field of a model instance, with the type it was read as."""
+    return {f.attname: (getattr(instance, f.attname), type(getattr(instance, f.attname)))
+            for f in type(instance)._meta.concrete_fields}
+
+
+@pytest.mark.parametrize("who", ["drafter with an agency", "member without one", "superuser"])
+def test_the_person_of_a_request_reads_as_the_orm_reads_them(who):
+    """The query of workflow.backends is written by hand: every field of the user, the profile
+    and the agency comes back with the value and type the ORM gives, on either database."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from workflow.backends import PersonBackend
+    from workflow.notifications.models import Notification
+    from workflow.roles import ADMINISTRATOR, roles_of
+
+    User = get_user_model()
+    if who == "superuser":
+        person = User.objects.create_superuser("root-of-it", "r@example.org", PASSWORD)
+    else:
+        role, agency = (DRAFTER, make_agency("Sở Y tế")) if "drafter" in who else (COUNCIL_MEMBER,
+                                                                                    None)
+        person = make_user(role, agency, first_name="Trần", last_name="Thị Bình",
+                           email="binh@example.org")
+        person.groups.add(Group.objects.get_or_create(name="not a role")[0])
+    User.objects.filter(pk=person.pk).update(last_login=timezone.now())
+    for n, read_at in enumerate([None, None, timezone.now()]):
+        Notification.objects.create(recipient=person, kind="submitted", key=f"k{n}",
+                                    channel="in_app", read_at=read_at)
+
+    read = PersonBackend().get_user(person.pk)
+    orm = User.objects.select_related("profile__agency").get(pk=person.pk)
+    assert _fields(read) == _fields(orm)
+    assert read.unread_notifications == 2
+    if who == "superuser":
+        assert roles_of(read) == {ADMINISTRATOR}
+        assert not hasattr(orm, "profile") and not hasattr(read, "profile")
+        return
+    assert roles_of(read) == ({DRAFTER} if "drafter" in who else {COUNCIL_MEMBER})
+    with CaptureQueriesContext(connection) as captured:
+        assert _fields(read.profile) == _fields(orm.profile)
+        if orm.profile.agency is None:
+            assert read.profile.agency is None
+        else:
+            assert _fields(read.profile.agency) == _fields(orm.profile.agency)
+    assert captured.captured_queries == []  # all of it came with the user
+
+
+def test_no_such_person_reads_as_nobody():
+    from workflow.backends import PersonBackend
+
+    assert PersonBackend().get_user(987654321) is None

@@ -141,6 +141,8 @@ LOGIN_REDIRECT_URL = "workflow:home"
 LOGOUT_REDIRECT_URL = "login"
 
 SESSION_COOKIE_HTTPONLY = True
+# Django's database sessions, read with a query written once per process (config/sessions.py).
+SESSION_ENGINE = "config.sessions"
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE = _env_bool("DJANGO_SECURE_COOKIES", False)
 X_FRAME_OPTIONS = "DENY"
 

@@ -91,6 +91,8 @@ TEMPLATES = [
         },
     },
 ]
+# Forms and widgets: Django's Jinja2 versions of its form templates (config/forms.py).
+FORM_RENDERER = "config.forms.FormRenderer"
 
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"

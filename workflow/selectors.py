@@ -336,15 +336,22 @@ def process_status(dossier: Dossier, open_round: Round | None) -> dict | None:
 
 
 def people_with_roles(role_names) -> list:
-    """Active users holding any of the roles, with their roles cached (see roles.preload_roles)."""
+    """Active users holding any of the roles, with their roles cached (see roles.preload_roles);
+    read once in a `reads.reading_once` scope (the worker's run of follow-ups, where every
+    submission asks for the secretaries). Callers do not change the list or the users."""
     User = get_user_model()
-    holds = Q(groups__name__in=list(role_names))
-    if ADMINISTRATOR in role_names:
-        holds |= Q(is_superuser=True)
-    holders = User.objects.filter(is_active=True).filter(holds)
-    return preload_roles(
-        User.objects.filter(pk__in=holders.values("pk")).select_related("profile").order_by("pk")
-    )
+
+    def read():
+        holds = Q(groups__name__in=list(role_names))
+        if ADMINISTRATOR in role_names:
+            holds |= Q(is_superuser=True)
+        holders = User.objects.filter(is_active=True).filter(holds)
+        return preload_roles(
+            User.objects.filter(pk__in=holders.values("pk")).select_related("profile")
+            .order_by("pk")
+        )
+
+    return once(("people with roles", frozenset(role_names)), read)
 
 
 def people(user_ids) -> list:

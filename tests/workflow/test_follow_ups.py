@@ -205,7 +205,7 @@ def _reads_of(queries, table):
     return [q["sql"] for q in queries.captured_queries if f'FROM "{table}"' in q["sql"]]
 
 
-def test_a_transition_and_a_run_of_follow_ups_read_the_policy_and_holidays_once(
+def test_a_transition_and_a_run_of_follow_ups_read_the_policy_holidays_and_secretaries_once(
     settings, people
 ):
     drafter = people["drafter"]
@@ -222,6 +222,9 @@ def test_a_transition_and_a_run_of_follow_ups_read_the_policy_and_holidays_once(
         assert jobs.run_follow_ups(limit=100) == 6
     assert len(_reads_of(queries, "workflow_publicholiday")) == 1
     assert len(_reads_of(queries, "workflow_kindpolicy")) == 1
+    # Who is told of each submission: the secretaries, read once for the run.
+    assert len([q for q in queries.captured_queries if "auth_user_groups" in q["sql"]]) == 1
+    assert Notification.objects.filter(recipient=people["secretary"]).count() == 1 + 3
 
 
 def test_a_holiday_entered_after_a_transition_counts_for_the_next(people):

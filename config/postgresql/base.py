@@ -10,10 +10,11 @@ work.
 
 Timestamps are read by psycopg's compiled loader. Django reads every `timestamptz` through a
 Python subclass of psycopg's pure-Python loader (a regular expression and three datetime
-operations a value: about 7 µs, a third of the CPU of reading a dossier row). Django's loader only
-replaces the time zone of what psycopg returns with the connection's, which psycopg's own loader
-already returns (Django sets the session's `TimeZone` to it), so psycopg's compiled loader
-(psycopg[binary]) is used as is, behind a class that tells Django its time zone.
+operations a value: about 7 µs; reading 30 dossiers took 1.7 ms of CPU, 0.7 ms now, less than
+on SQLite). Django's loader only replaces the time zone of what psycopg returns with the
+connection's, which psycopg's own loader already returns (Django sets the session's `TimeZone` to
+it), so psycopg's compiled loader (psycopg[binary]) is used as is, behind a class that tells
+Django its time zone.
 """
 
 import functools

@@ -45,6 +45,8 @@ def signed_in_person(user_id, using="default"):
         if profile.agency_id is not None:
             profile.agency = Agency.from_db(using, *_fields(Agency, user, "a"))
         user.profile = profile
+    else:  # known to have none, as select_related would have it: `user.profile` asks nothing
+        User.profile.related.set_cached_value(user, None)
     return user
 
 

@@ -23,6 +23,7 @@ from django.utils import timezone
 from . import rendering, signing, submissions
 from .errors import DocumentError
 from .models import Rendition, RenditionStatus
+from .retries import backoff
 
 logger = logging.getLogger(__name__)
 
@@ -203,5 +204,5 @@ def _retry_or_fail(rendition, reason: str) -> None:
     if attempts >= settings.PDF_RENDITION_MAX_ATTEMPTS:
         _release(rendition, status=RenditionStatus.FAILED, last_error=reason)
         return
-    delay = min(BASE_DELAY * (2 ** (attempts - 1)), MAX_DELAY)
+    delay = backoff(attempts, first=BASE_DELAY, most=MAX_DELAY)
     _release(rendition, last_error=reason, next_attempt_at=timezone.now() + delay)

@@ -25,6 +25,8 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from documents.retries import backoff
+
 from . import rebuild
 from .backends import get_backend
 from .backends.base import Backend
@@ -35,7 +37,7 @@ logger = logging.getLogger(__name__)
 
 PENDING, FAILED, APPLIED = "pending", "failed", rebuild.APPLIED
 # Retry a failed update after 2, 4, 8 … seconds, at most every five minutes.
-MAX_BACKOFF = datetime.timedelta(minutes=5)
+FIRST_BACKOFF, MAX_BACKOFF = datetime.timedelta(seconds=2), datetime.timedelta(minutes=5)
 # How long a claim holds: far longer than an update takes with the engine's short timeouts.
 LEASE = datetime.timedelta(seconds=60)
 # Keys of PostgreSQL advisory locks: one per dossier being applied, so two workers never write
@@ -58,10 +60,6 @@ class OutboxReport:
     failed: int = 0  # rows whose dossier could not be applied (kept, attempts + 1)
     skipped: int = 0  # rows another worker is applying right now
     deferred: bool = False  # the engine's circuit breaker is open: nothing was asked of it
-
-
-def backoff(attempts: int) -> datetime.timedelta:
-    return min(MAX_BACKOFF, datetime.timedelta(seconds=2 ** min(attempts, 16)))
 
 
 def _claim(token: str, *, limit: int, force: bool, dossier_ids,
@@ -108,7 +106,7 @@ def _record_failure(token: str, ids, error: Exception) -> None:
         for row in OutboxEntry.objects.filter(claimed_by=token, pk__in=ids):
             row.attempts += 1
             row.last_error = message
-            row.available_at = now + backoff(row.attempts)
+            row.available_at = now + backoff(row.attempts, first=FIRST_BACKOFF, most=MAX_BACKOFF)
             row.status = FAILED if row.attempts >= last else PENDING
             row.claimed_by, row.locked_until = "", None
             row.save(update_fields=["attempts", "last_error", "available_at", "status",

@@ -15,6 +15,8 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from documents.retries import backoff
+
 from .models import DeliveryStatus, WebhookDelivery
 from .webhooks import (
     DELIVERY_HEADER,
@@ -35,12 +37,6 @@ def _claim(delivery_id, now) -> bool:
         .filter(Q(locked_until=None) | Q(locked_until__lt=now))
         .update(locked_until=now + LEASE)
     )
-
-
-def backoff(attempts: int) -> datetime.timedelta:
-    """30 s, 1 min, 2 min… doubling, at most 6 hours."""
-    base = settings.API_WEBHOOK_BACKOFF_SECONDS
-    return datetime.timedelta(seconds=min(base * 2 ** (attempts - 1), 6 * 3600))
 
 
 def _send(delivery) -> tuple[int | None, str, str]:
@@ -87,7 +83,9 @@ def _deliver(delivery) -> None:
         if delivery.attempts >= settings.API_WEBHOOK_MAX_ATTEMPTS:
             delivery.status = DeliveryStatus.FAILED
         else:
-            delivery.next_attempt_at = now + backoff(delivery.attempts)
+            delivery.next_attempt_at = now + backoff(  # 30 s, 1 min, 2 min… at most 6 hours
+                delivery.attempts, most=datetime.timedelta(hours=6),
+                first=datetime.timedelta(seconds=settings.API_WEBHOOK_BACKOFF_SECONDS))
     delivery.save(
         update_fields=[
             "attempts",

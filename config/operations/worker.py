@@ -27,6 +27,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from documents.retries import backoff
+
 from .models import Job, WorkerHeartbeat
 
 logger = logging.getLogger("dossierflow.jobs")
@@ -34,12 +36,6 @@ logger = logging.getLogger("dossierflow.jobs")
 
 def configured_jobs() -> dict[str, int]:
     return {name: int(seconds) for name, seconds in getattr(settings, "WORKER_JOBS", {}).items()}
-
-
-def backoff(interval: int, attempts: int) -> datetime.timedelta:
-    """Wait after the `attempts`-th failure in a row: the interval, doubled each time, capped."""
-    seconds = max(interval, 1) * 2 ** min(attempts, 20)
-    return datetime.timedelta(seconds=min(seconds, settings.WORKER_MAX_BACKOFF_SECONDS))
 
 
 def sync_jobs(jobs: dict[str, int]) -> None:
@@ -107,7 +103,9 @@ def _record_failure(name: str, worker: str, error: str, duration: int) -> None:
     Job.objects.filter(pk=job.pk, locked_by=worker).update(
         status=Job.Status.FAILED if failed else Job.Status.FAILING,
         attempts=attempts, last_error=error[-10000:], locked_until=None, locked_by="",
-        next_run_at=None if failed else now + backoff(job.interval_seconds, attempts),
+        next_run_at=None if failed else now + backoff(  # twice the interval, then doubling
+            attempts + 1, first=datetime.timedelta(seconds=max(job.interval_seconds, 1)),
+            most=datetime.timedelta(seconds=settings.WORKER_MAX_BACKOFF_SECONDS)),
         last_finished_at=now, last_duration_ms=duration, runs=job.runs + 1,
     )
 

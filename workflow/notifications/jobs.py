@@ -14,6 +14,8 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from documents.retries import backoff
+
 from . import sweep
 from .mail import NothingToSend, build_message
 from .models import Delivery, DeliveryStatus
@@ -46,11 +48,6 @@ def _claim(limit: int) -> tuple[list[Delivery], datetime.datetime]:
             )
     claimed = Delivery.objects.filter(pk__in=ids, locked_until=lease).select_related("recipient")
     return list(claimed), lease
-
-
-def _backoff(attempts: int) -> datetime.timedelta:
-    seconds = settings.NOTIFICATIONS_RETRY_SECONDS * 2 ** max(attempts - 1, 0)
-    return datetime.timedelta(seconds=min(seconds, 86400))
 
 
 def _finish(delivery: Delivery, lease, **fields) -> None:
@@ -119,7 +116,9 @@ def _retry_later(delivery: Delivery, lease, exc: Exception) -> None:
         lease,
         status=DeliveryStatus.FAILED if failed else DeliveryStatus.PENDING,
         last_error=f"{type(exc).__name__}: {exc}"[:2000],
-        next_attempt_at=timezone.now() + _backoff(delivery.attempts),
+        next_attempt_at=timezone.now() + backoff(
+            delivery.attempts, most=datetime.timedelta(days=1),
+            first=datetime.timedelta(seconds=settings.NOTIFICATIONS_RETRY_SECONDS)),
     )
 
 

@@ -18,6 +18,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from documents.retries import backoff
+
 from .. import actions, flows
 from ..models import AuditEntry, Dossier, FollowUp
 from ..signals import dossier_created, dossier_transitioned
@@ -78,12 +80,13 @@ def record_failure(dossier_id: int, error: str) -> None:
     None) after WORKER_MAX_ATTEMPTS; the other dossiers' go on."""
     for row in FollowUp.objects.filter(dossier_id=dossier_id):
         attempts = row.attempts + 1
-        wait = min(2**attempts, settings.WORKER_MAX_BACKOFF_SECONDS)
+        wait = backoff(attempts, first=datetime.timedelta(seconds=2),
+                       most=datetime.timedelta(seconds=settings.WORKER_MAX_BACKOFF_SECONDS))
         failed = attempts >= settings.WORKER_MAX_ATTEMPTS
         FollowUp.objects.filter(pk=row.pk).update(
             attempts=attempts,
             last_error=error[-10000:],
-            next_attempt_at=None if failed else timezone.now() + datetime.timedelta(seconds=wait),
+            next_attempt_at=None if failed else timezone.now() + wait,
         )
 
 

@@ -11,6 +11,7 @@ transaction, after the commit). After each kill the server starts again, and the
 - the same form sent again (the browser's retry) is done exactly once in all.
 """
 
+import http.client
 import http.cookiejar
 import json
 import re
@@ -202,8 +203,8 @@ def send_and_kill(server, send, delay):
         try:
             send()
             replied.append(True)
-        except (OSError, urllib.error.URLError):
-            pass
+        except (OSError, urllib.error.URLError, http.client.HTTPException):
+            pass  # no reply, or one cut off mid-body (IncompleteRead): the kill came first
 
     thread = threading.Thread(target=run)
     thread.start()

@@ -10,10 +10,8 @@ expiry and clearing, is Django's (docs: "Extending database-backed session engin
 """
 
 import functools
-import logging
 
 from django.contrib.sessions.backends import db
-from django.core.exceptions import SuspiciousOperation
 from django.db import connections, router
 from django.utils import timezone
 
@@ -21,12 +19,8 @@ from django.utils import timezone
 class SessionStore(db.SessionStore):
     def _get_session_from_db(self):
         using = router.db_for_read(self.model)
-        try:
-            found = list(self.model._default_manager.db_manager(using).raw(
-                _session_sql(self.model, using), [self.session_key, timezone.now()]))
-        except SuspiciousOperation as error:  # as Django's: a malformed key is logged
-            logging.getLogger(f"django.security.{error.__class__.__name__}").warning(str(error))
-            found = []
+        found = list(self.model._default_manager.db_manager(using).raw(
+            _session_sql(self.model, using), [self.session_key, timezone.now()]))
         if not found:
             self._session_key = None
             return None

@@ -51,8 +51,13 @@ def signed_in_person(user_id, using="default"):
 
 
 def _fields(model, row, prefix):
-    names = [field.attname for field in model._meta.concrete_fields]
+    names = _attnames(model)
     return names, [getattr(row, f"{prefix}_{i}") for i in range(len(names))]
+
+
+@functools.cache
+def _attnames(model) -> list[str]:
+    return [field.attname for field in model._meta.concrete_fields]
 
 
 @functools.cache

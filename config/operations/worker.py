@@ -103,8 +103,8 @@ def _record_failure(name: str, worker: str, error: str, duration: int) -> None:
     Job.objects.filter(pk=job.pk, locked_by=worker).update(
         status=Job.Status.FAILED if failed else Job.Status.FAILING,
         attempts=attempts, last_error=error[-10000:], locked_until=None, locked_by="",
-        next_run_at=None if failed else now + backoff(  # twice the interval, then doubling
-            attempts + 1, first=datetime.timedelta(seconds=max(job.interval_seconds, 1)),
+        next_run_at=None if failed else now + backoff(
+            attempts, first=datetime.timedelta(seconds=2 * max(job.interval_seconds, 1)),
             most=datetime.timedelta(seconds=settings.WORKER_MAX_BACKOFF_SECONDS)),
         last_finished_at=now, last_duration_ms=duration, runs=job.runs + 1,
     )

@@ -28,13 +28,13 @@ TIMESTAMPTZ = adapters.types["timestamptz"].oid
 
 
 @functools.cache
-def _compiled_timestamps(template: adapt.AdaptersMap, timezone) -> adapt.AdaptersMap:
-    """Django's adapters, with `timestamptz` read by psycopg's compiled loader in `timezone`."""
+def _compiled_timestamps(template: adapt.AdaptersMap, zone) -> adapt.AdaptersMap:
+    """Django's adapters, with `timestamptz` read by psycopg's compiled loader in `zone`."""
     compiled = adapters.get_loader(TIMESTAMPTZ, Format.TEXT)  # the C one with psycopg[binary]
 
     class TimestamptzLoader(adapt.Loader):
         # What Django's create_cursor compares with the connection's: equal, so kept.
-        timezone = None
+        timezone = zone
 
         def __init__(self, oid, context=None):
             super().__init__(oid, context)
@@ -43,7 +43,6 @@ def _compiled_timestamps(template: adapt.AdaptersMap, timezone) -> adapt.Adapter
         def load(self, data):  # replaced per instance above; an abstract method of Loader
             raise NotImplementedError
 
-    TimestamptzLoader.timezone = timezone
     context = adapt.AdaptersMap(template)
     context.register_loader(TIMESTAMPTZ, TimestamptzLoader)
     return context

@@ -2,13 +2,17 @@
 notifications (workflow.backends), and is still read afresh on every request."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import PASSWORD, make_agency, make_user
-from workflow.roles import COUNCIL_MEMBER, DRAFTER
+from workflow.backends import PersonBackend
+from workflow.notifications.models import Notification
+from workflow.roles import ADMINISTRATOR, COUNCIL_MEMBER, DRAFTER, roles_of
 
 pytestmark = pytest.mark.django_db
 
@@ -63,13 +67,6 @@ def _fields(instance):
 def test_the_person_of_a_request_reads_as_the_orm_reads_them(who):
     """The query of workflow.backends is written by hand: every field of the user, the profile
     and the agency comes back with the value and type the ORM gives, on either database."""
-    from django.contrib.auth import get_user_model
-    from django.utils import timezone
-
-    from workflow.backends import PersonBackend
-    from workflow.notifications.models import Notification
-    from workflow.roles import ADMINISTRATOR, roles_of
-
     User = get_user_model()
     if who == "superuser":
         person = User.objects.create_superuser("root-of-it", "r@example.org", PASSWORD)
@@ -105,6 +102,4 @@ def test_the_person_of_a_request_reads_as_the_orm_reads_them(who):
 
 
 def test_no_such_person_reads_as_nobody():
-    from workflow.backends import PersonBackend
-
     assert PersonBackend().get_user(987654321) is None

@@ -16,8 +16,8 @@ from .models import (
     PublicHoliday,
     RegisterEntry,
 )
+from .page_templates import stage_label
 from .services.followups import retry_follow_ups
-from .templatetags.history import stage_label
 
 User = get_user_model()
 

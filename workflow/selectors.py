@@ -262,7 +262,7 @@ def rounds_of(dossier: Dossier) -> list[Round]:
     cast, corrections included, where permissions.ballots_are_shown (`ballots_shown`), else
     nothing (an open round's ballots are not even read)."""
     rounds = list(
-        dossier.rounds.select_related("opened_by").prefetch_related(
+        dossier.rounds.prefetch_related(
             Prefetch("seats", queryset=RoundSeat.objects.select_related("user")),
             Prefetch(
                 "votes",

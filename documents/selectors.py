@@ -31,7 +31,7 @@ def documents_of(user, dossier) -> list[Document]:
         Document.objects.filter(dossier=dossier).prefetch_related(
             Prefetch(
                 "versions",
-                queryset=DocumentVersion.objects.select_related("created_by", "rendition").defer(
+                queryset=DocumentVersion.objects.select_related("rendition").defer(
                     "text", "blocks"
                 ),
                 to_attr="all_versions",

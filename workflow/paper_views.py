@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from documents.text import clean_text
 
@@ -31,10 +31,10 @@ def decision_preview(request, pk):
 
 
 SERIES = (
-    (decisions.DECISION, _lazy("Decisions")),
-    (decisions.MINUTES, _lazy("Minutes")),
-    (decisions.NOTICE, _lazy("Notices")),
-    (decisions.REPORT, _lazy("Reports")),
+    (decisions.DECISION, gettext_lazy("Decisions")),
+    (decisions.MINUTES, gettext_lazy("Minutes")),
+    (decisions.NOTICE, gettext_lazy("Notices")),
+    (decisions.REPORT, gettext_lazy("Reports")),
 )
 
 

@@ -5,6 +5,7 @@ with nothing left of the template machinery in it, every text is translated, and
 import os
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -46,19 +47,28 @@ def test_every_text_a_template_shows_is_translated_into_vietnamese(template):
     assert not untranslated
 
 
-def test_makemessages_finds_the_texts_of_jinja2_templates(tmp_path, monkeypatch):
+def test_makemessages_finds_the_texts_of_jinja2_templates_and_keeps_known_translations(
+    tmp_path, monkeypatch
+):
     app = tmp_path / "app"
-    (app / "locale").mkdir(parents=True)
     shutil.copytree(ROOT / "workflow" / "jinja2", app / "jinja2")
+    # A catalogue that knows none of them yet: the project's other catalogues do.
+    catalogue = app / "locale/vi/LC_MESSAGES/django.po"
+    catalogue.parent.mkdir(parents=True)
+    catalogue.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+                         '"Plural-Forms: nplurals=1; plural=0;\\n"\n', encoding="utf-8")
     monkeypatch.chdir(app)
     call_command("makemessages", locale=["vi"], verbosity=0)
-    catalogue = (app / "locale/vi/LC_MESSAGES/django.po").read_text(encoding="utf-8")
+    made = catalogue.read_text(encoding="utf-8")
     # A plain text, a text with values and a plural, each referring to its template line.
-    assert 'msgid "What you can do now"' in catalogue
-    assert 'msgid "Review round %(number)s (%(stage)s)"' in catalogue
-    assert ('msgid "%(older)s earlier step"\nmsgid_plural "%(older)s earlier steps"'
-            in catalogue)
-    assert re.search(r"#: .*jinja2/workflow/dossier_detail\.html:\d+", catalogue)
+    assert 'msgid "Review round %(number)s (%(stage)s)"' in made
+    assert 'msgid "%(older)s earlier step"\nmsgid_plural "%(older)s earlier steps"' in made
+    assert re.search(r"#: .*jinja2/workflow/dossier_detail\.html:\d+", made)
+    # Translated from the project's catalogues, never guessed from a near text.
+    with translation.override("vi"):
+        known = translation.gettext("What you can do now")
+    assert f'msgid "What you can do now"\nmsgstr "{known}"' in made
+    assert "fuzzy" not in made and 'msgstr ""\n\n' not in made
 
 
 def _pages(dossiers) -> list[tuple[str, str]]:
@@ -95,3 +105,18 @@ def test_every_page_of_the_demo_renders_for_every_role(language):
                 assert not LEFTOVERS.search(html), (username, page, LEFTOVERS.search(html))
                 shown[name] += 1
     assert all(shown.values()), shown
+
+
+@pytest.mark.parametrize(
+    "catalogue",
+    sorted(path for pattern in ("*/locale", "*/*/locale")
+           for path in ROOT.glob(f"{pattern}/vi/LC_MESSAGES/django.po")),
+    ids=lambda path: str(path.relative_to(ROOT)),
+)
+def test_every_vietnamese_catalogue_translates_everything_it_lists(catalogue):
+    missing = subprocess.run(["msgattrib", "--untranslated", "--no-obsolete", catalogue],
+                             capture_output=True, text=True, check=True).stdout
+    guessed = subprocess.run(["msgattrib", "--only-fuzzy", "--no-obsolete", catalogue],
+                             capture_output=True, text=True, check=True).stdout
+    # Each entry but the header names where the text is used.
+    assert re.findall(r"^#: .*", missing + guessed, re.M) == []

@@ -5,10 +5,19 @@ Django's command reads templates written in its own template language; the pages
 see. For a template under a `jinja2/` folder, this one asks Jinja2 which literal texts the
 template translates and gives xgettext those calls on the same lines, so that the catalogue's
 references point at the template's lines, as for Python files.
+
+It also keeps the translations an app's catalogue lacks but another app's has: a text that moved
+from one app to another, or that a page of one app shows from another's catalogue, is translated
+from every catalogue of the project in that language (msgmerge's compendium), where Django's
+command would leave it untranslated, or worse, fill it with a near text's translation marked
+fuzzy, which the compiled catalogue leaves out: the page would fall back to English.
 """
 
+import subprocess
+import tempfile
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.commands import makemessages
 from jinja2 import Environment
 
@@ -39,5 +48,28 @@ class JinjaBuildFile(makemessages.BuildFile):
         Path(self.work_path).write_text(as_python(source), encoding="utf-8")
 
 
+def compendium(locale: str, into: Path) -> Path:
+    """Every translated text of every catalogue of the project in that language, in one file."""
+    catalogues = sorted(
+        path for pattern in ("*/locale", "*/*/locale")
+        for path in Path(settings.BASE_DIR).glob(f"{pattern}/{locale}/LC_MESSAGES/django.po")
+    )
+    merged = into / f"{locale}.po"
+    subprocess.run(["msgcat", "--use-first", "-o", merged, *catalogues], check=True)
+    subprocess.run(["msgattrib", "--translated", "--no-fuzzy", "--no-obsolete", "-o", merged,
+                    merged], check=True)
+    return merged
+
+
 class Command(makemessages.Command):
     build_file_class = JinjaBuildFile
+
+    def handle(self, *args, **options):
+        with tempfile.TemporaryDirectory() as self._compendia:
+            return super().handle(*args, **options)
+
+    def write_po_file(self, potfile, locale):
+        known = compendium(locale, Path(self._compendia))
+        self.msgmerge_options = [*type(self).msgmerge_options, "--no-fuzzy-matching",
+                                 f"--compendium={known}"]
+        super().write_po_file(potfile, locale)

@@ -7,13 +7,13 @@ Jinja2 compiles a template to Python once, so the same pages cost several times 
 engine, which comes second in TEMPLATES.
 
 What Django's template language gave the pages, the environment gives them here, once:
-- `_`, `gettext`, `ngettext`, `pgettext`: the translations, which `manage.py makemessages`
-  extracts (config/operations/management/commands/makemessages.py). They return plain text,
-  escaped where it is shown, as Django's `{% translate %}` escapes it; a text with values is
-  written `_("Round %(number)s")|format(number=round.number)`.
-- `url(name, *args)` (`reverse`, remembered per language), `static(path)` and the filters the
-  pages use (Django's own where one exists, so that the output is the same); each app adds its
-  own from its `page_templates` module.
+- `_` and `ngettext`: the translations, which `manage.py makemessages` extracts
+  (config/operations/management/commands/makemessages.py). They return plain text, escaped
+  where it is shown, as Django's `{% translate %}` escapes it; a text with values is written
+  `_("Round %(number)s")|format(number=round.number)`.
+- `url(name, *args)` (`reverse`, remembered per language) and the filters the pages use
+  (Django's own where one exists, so that the output is the same); each app adds its own from
+  its `page_templates` module.
 - Dates are shown in the current time zone, as Django's `date` filter does.
 - A missing value shows as nothing, and so does a value looked up on it (ChainableUndefined), as
   in Django's template language.
@@ -25,10 +25,9 @@ from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.template import defaultfilters
 from django.templatetags.i18n import language_name_local
-from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext, ngettext, pgettext
+from django.utils.translation import get_language, gettext, ngettext
 from jinja2 import ChainableUndefined, Environment
 
 from documents import page_templates as documents_pages
@@ -66,14 +65,7 @@ FILTERS = {
     "urlencode": defaultfilters.urlencode,
 }
 
-GLOBALS = {
-    "_": gettext,
-    "gettext": gettext,
-    "ngettext": ngettext,
-    "pgettext": pgettext,
-    "url": url,
-    "static": static,
-}
+GLOBALS = {"_": gettext, "ngettext": ngettext, "url": url}
 
 
 def environment(**options) -> Environment:

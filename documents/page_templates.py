@@ -28,17 +28,23 @@ def submission_field() -> str:
     return format_html('<input type="hidden" name="{}" value="{}">', FIELD, new_key())
 
 
+def piece(context, template_name: str, **values) -> Markup:
+    """A template rendered inside the page that calls it, with the page's values and these."""
+    template = context.environment.get_template(template_name)
+    return Markup(template.render({**context.get_all(), **values}))
+
+
 @pass_context
 def dossier_documents(context, dossier) -> Markup:
     """The documents card a dossier page includes: what the reader may see of its documents."""
     user = context["request"].user
-    card = context.environment.get_template("documents/_dossier_card.html")
-    return Markup(card.render({
-        **context.get_all(),
-        "dossier": dossier,
-        "documents": selectors.documents_of(user, dossier),
-        "may_upload": dossier_access().may_upload(user, dossier),
-    }))
+    return piece(
+        context,
+        "documents/_dossier_card.html",
+        dossier=dossier,
+        documents=selectors.documents_of(user, dossier),
+        may_upload=dossier_access().may_upload(user, dossier),
+    )
 
 
 FILTERS = {"pending_reason": pending_reason}

@@ -4,6 +4,8 @@ pieces a dossier page includes."""
 from jinja2 import pass_context
 from markupsafe import Markup
 
+from documents.page_templates import piece
+
 from . import permissions
 from .actions import history_label
 from .people import display_name
@@ -19,13 +21,13 @@ def stage_label(value: str) -> str:
 def archival_actions(context, dossier) -> Markup:
     """The archival links of a dossier page, for those who may use them."""
     user = context["request"].user
-    links = context.environment.get_template("workflow/archival/_actions.html")
-    return Markup(links.render({
-        **context.get_all(),
-        "dossier": dossier,
-        "may_export": permissions.may_export_package(user, dossier),
-        "may_upload_signed": permissions.may_upload_signed_decision(user, dossier),
-    }))
+    return piece(
+        context,
+        "workflow/archival/_actions.html",
+        dossier=dossier,
+        may_export=permissions.may_export_package(user, dossier),
+        may_upload_signed=permissions.may_upload_signed_decision(user, dossier),
+    )
 
 
 FILTERS = {

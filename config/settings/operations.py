@@ -1,0 +1,73 @@
+"""Running it: HTTPS, login throttling, the worker and its jobs, health, the web server, logs
+(docs/operations.md)."""
+
+import datetime
+import os
+
+from .environment import env_bool, env_list
+
+# HTTPS, behind a proxy: all off by default (a developer's http://127.0.0.1), on in production.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
+if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Load balancers probe the health endpoints over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+
+# Login throttling (django-axes) on the site's and the admin's login: after AXES_FAILURE_LIMIT
+# failures for a user name from one address, that pair waits AXES_COOLOFF_MINUTES.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_CALLABLE = "config.operations.throttling.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0")) or None
+AXES_VERBOSE = False
+
+# The worker (`manage.py run_worker`): each job is a dotted path -> interval in seconds.
+WORKER_JOBS = {
+    "search.jobs.run_search_outbox": 5,
+    "workflow.jobs.run_workflow_timers": 60,
+    "workflow.jobs.run_follow_ups": 1,
+    "config.api.jobs.run_webhook_deliveries": 5,
+    "workflow.notifications.jobs.run_mail_deliveries": 5,
+    "workflow.notifications.jobs.run_reminder_sweep": 3600,
+    "documents.jobs.run_pdf_renditions": 5,
+    "documents.jobs.run_form_key_pruning": 3600,
+}
+WORKER_BATCH_SIZE = int(os.environ.get("WORKER_BATCH_SIZE", "100"))
+WORKER_POLL_SECONDS = float(os.environ.get("WORKER_POLL_SECONDS", "1"))
+WORKER_LEASE_SECONDS = int(os.environ.get("WORKER_LEASE_SECONDS", "60"))
+WORKER_MAX_ATTEMPTS = int(os.environ.get("WORKER_MAX_ATTEMPTS", "8"))
+WORKER_MAX_BACKOFF_SECONDS = int(os.environ.get("WORKER_MAX_BACKOFF_SECONDS", "3600"))
+
+# /readyz: a worker must have beaten within this many seconds, and the outbox be below the limit.
+READYZ_REQUIRE_WORKER = env_bool("READYZ_REQUIRE_WORKER", True)
+READYZ_HEARTBEAT_MAX_AGE = int(os.environ.get("READYZ_HEARTBEAT_MAX_AGE", "90"))
+READYZ_MAX_OUTBOX = int(os.environ.get("READYZ_MAX_OUTBOX", "1000"))
+
+# `manage.py serve` (make run): web server processes and threads in each.
+WEB_WORKERS = int(os.environ.get("WEB_WORKERS", "2"))
+WEB_THREADS = int(os.environ.get("WEB_THREADS", "3"))
+# A demo instance (`make run`, `load_demo`) shows a banner; production never sets it.
+DEMO_MODE = env_bool("DOSSIERFLOW_DEMO", False)
+
+# One log line per request and per job; JSON lines with DJANGO_LOG_FORMAT=json.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request": {"()": "config.operations.requestlog.RequestContextFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s u=%(user_id)s] "
+                           "%(message)s"},
+        "json": {"()": "config.operations.requestlog.JsonFormatter"},
+    },
+    "handlers": {"console": {
+        "class": "logging.StreamHandler", "filters": ["request"],
+        "formatter": "json" if os.environ.get("DJANGO_LOG_FORMAT") == "json" else "text"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    "loggers": {"dossierflow": {"level": os.environ.get("DOSSIERFLOW_LOG_LEVEL", "INFO")}},
+}

@@ -108,6 +108,14 @@ DATABASES = {
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["ENGINE"] = "config.postgresql"
+    # The server binds the parameters, and a query run a second time on a kept connection is
+    # prepared: parsed and planned once, not on every page (docs/operations.md has the figures).
+    # Off behind a pooler that cannot keep prepared statements (PgBouncer in transaction mode
+    # without max_prepared_statements).
+    if env_bool("DATABASE_PREPARED_STATEMENTS", True):
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            server_side_binding=True, prepare_threshold=2
+        )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let concurrent requests wait for the single writer instead of failing;
     # the threads of one process queue for it in turn (config/sqlite/base.py).

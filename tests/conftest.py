@@ -53,7 +53,9 @@ def english_messages():
 
 @pytest.fixture(autouse=True)
 def isolated_file_storage(settings, tmp_path):
-    # Documents written by any test (uploads, generated minutes…) stay in its own directory.
+    # Documents written by any test (uploads, generated minutes…) stay in its own directory,
+    # there from the start, as the settings make the default one.
+    (tmp_path / "stored").mkdir()
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {

@@ -1,5 +1,5 @@
-"""/healthz (the process answers) and /readyz (it can serve: database, search engine, worker,
-backlogs), as JSON with 200 or 503, for load balancers and monitoring.
+"""/healthz (the process answers) and /readyz (it can serve: database, search engine, document
+storage, worker, backlogs), as JSON with 200 or 503, for load balancers and monitoring.
 
 Our own two views rather than django-health-check: the checks that matter here (the worker's
 heartbeat, the outbox backlog, overdue jobs) are ours, and each is a query or two.
@@ -9,6 +9,7 @@ import datetime
 import logging
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import connection
 from django.http import JsonResponse
 from django.utils import timezone
@@ -30,8 +31,8 @@ def healthz(request):
 @require_GET
 def readyz(request):
     checks = {}
-    for name, check in [("database", _database), ("search", _search), ("worker", _worker),
-                        ("outbox", _outbox), ("jobs", _jobs)]:
+    for name, check in [("database", _database), ("search", _search), ("storage", _storage),
+                        ("worker", _worker), ("outbox", _outbox), ("jobs", _jobs)]:
         try:
             checks[name] = check()
         except Exception as error:  # noqa: BLE001 - a failing check is the answer, not a 500
@@ -53,6 +54,14 @@ def _search():
 
     health = get_backend().health()
     return {"ok": health.ok, "backend": health.backend}
+
+
+def _storage():
+    """The documents' storage is there: its folder (on several machines, the shared mount) or its
+    bucket; listing it fails when it is not, or when the keys are refused."""
+    storage = storages["default"]
+    storage.listdir("")
+    return {"ok": True, "backend": type(storage).__name__}
 
 
 def _worker():

@@ -155,6 +155,9 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# The default folder is made here, as a new install has none yet; a configured one (a shared
+# mount) must be there already, and /readyz says when it is not.
+(DATA_DIR / "files").mkdir(exist_ok=True)
 # Stored documents on several machines: a shared mount (DOSSIERFLOW_FILES_DIR), or S3-compatible
 # object storage (STORAGE_S3_BUCKET); the code reaches files only through the storage API.
 if os.environ.get("DOSSIERFLOW_FILES_DIR"):

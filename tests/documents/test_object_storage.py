@@ -139,3 +139,21 @@ def test_the_worker_stores_the_signed_pdfa_copy_in_the_bucket(bucket, libreoffic
     assert stored[rendition.pdf.name].startswith(b"%PDF")
     # The signature is an incremental update of the PDF/A copy, both kept as objects.
     assert stored[rendition.signed_pdf.name].startswith(stored[rendition.pdf.name])
+
+
+def test_readyz_says_when_the_bucket_is_gone(client, bucket):
+    from django.utils import timezone
+
+    from config.operations.models import WorkerHeartbeat
+
+    WorkerHeartbeat.objects.create(worker="host:1:ab", started_at=timezone.now(),
+                                   seen_at=timezone.now())
+    checks = client.get("/readyz").json()["checks"]
+    assert checks["storage"] == {"ok": True, "backend": "S3Storage"}
+
+    s3, name = bucket
+    s3.delete_bucket(Bucket=name)
+
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["storage"]["ok"] is False

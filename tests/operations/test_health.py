@@ -25,6 +25,7 @@ def test_readyz_is_ok_with_a_live_worker(client, worker_alive):
     assert response.status_code == 200, response.json()
     checks = response.json()["checks"]
     assert checks["database"]["ok"] and checks["search"]["ok"]
+    assert checks["storage"] == {"ok": True, "backend": "FileSystemStorage"}
     assert checks["worker"] == {"ok": True, "alive": 1}
 
 
@@ -71,3 +72,14 @@ def test_readyz_reports_a_search_engine_that_cannot_be_reached(client, worker_al
         _cache.clear()
     assert response.status_code == 503
     assert response.json()["checks"]["search"]["ok"] is False
+
+
+@pytest.mark.django_db
+def test_readyz_reports_a_storage_folder_that_is_not_there(client, worker_alive, settings,
+                                                            tmp_path):
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path / "unmounted")}}}
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["storage"] == {"ok": False, "error": "FileNotFoundError"}

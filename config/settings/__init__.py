@@ -57,6 +57,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
+# viewflow appends two middleware of its own (for its site and app frontend, not used here)
+# unless told not to: the list above is the whole of it, django-axes last.
+VIEWFLOW = {"AUTOREGISTER": False}
 
 ROOT_URLCONF = "config.urls"
 

@@ -148,3 +148,9 @@ def test_an_error_goes_to_the_log_with_its_traceback_and_not_to_the_user(client,
     assert "RuntimeError: secret internal detail" in entry["traceback"]
     line = next(r for r in caplog.records if r.name == "dossierflow.requests")
     assert line.status == 500 and response["X-Request-ID"]
+
+
+def test_the_middleware_is_the_settings_list_with_axes_last(settings):
+    # django-axes requires to be last; viewflow would append its own after it at start.
+    assert settings.MIDDLEWARE[-1] == "axes.middleware.AxesMiddleware"
+    assert not [m for m in settings.MIDDLEWARE if m.startswith("viewflow.")]

@@ -23,6 +23,17 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+@pytest.fixture
+def worker_alive(db):
+    """A worker's heartbeat, as /readyz requires one."""
+    from django.utils import timezone
+
+    from config.operations.models import WorkerHeartbeat
+
+    now = timezone.now()
+    return WorkerHeartbeat.objects.create(worker="host:1:ab", started_at=now, seen_at=now)
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # Real hashing costs ~0.3 s a user; tests create hundreds.

@@ -13,7 +13,7 @@ import os
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from .environment import BASE_DIR, DATA_DIR, env_bool, env_list, object_storage, secret_key
+from .environment import BASE_DIR, DATA_DIR, env_bool, env_int, env_list, object_storage, secret_key
 
 SECRET_KEY = secret_key()
 DEBUG = env_bool("DJANGO_DEBUG", False)
@@ -103,7 +103,7 @@ ASGI_APPLICATION = "config.asgi.application"
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
     )
 }
 # A kept connection (DATABASE_CONN_MAX_AGE) is checked before a request reuses it; on PostgreSQL

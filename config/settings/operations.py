@@ -4,11 +4,11 @@
 import datetime
 import os
 
-from .environment import env_bool, env_list
+from .environment import env_bool, env_float, env_int, env_list
 
 # HTTPS, behind a proxy: all off by default (a developer's http://127.0.0.1), on in production.
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", False)
-SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
 if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", False):
@@ -19,12 +19,12 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 # Login throttling (django-axes) on the site's and the admin's login: after AXES_FAILURE_LIMIT
 # failures for a user name from one address, that pair waits AXES_COOLOFF_MINUTES.
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_CALLABLE = "config.operations.throttling.locked_out"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0")) or None
+AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None
 AXES_VERBOSE = False
 
 # The worker (`manage.py run_worker`): each job is a dotted path -> interval in seconds.
@@ -38,20 +38,20 @@ WORKER_JOBS = {
     "documents.jobs.run_pdf_renditions": 5,
     "documents.jobs.run_form_key_pruning": 3600,
 }
-WORKER_BATCH_SIZE = int(os.environ.get("WORKER_BATCH_SIZE", "100"))
-WORKER_POLL_SECONDS = float(os.environ.get("WORKER_POLL_SECONDS", "1"))
-WORKER_LEASE_SECONDS = int(os.environ.get("WORKER_LEASE_SECONDS", "60"))
-WORKER_MAX_ATTEMPTS = int(os.environ.get("WORKER_MAX_ATTEMPTS", "8"))
-WORKER_MAX_BACKOFF_SECONDS = int(os.environ.get("WORKER_MAX_BACKOFF_SECONDS", "3600"))
+WORKER_BATCH_SIZE = env_int("WORKER_BATCH_SIZE", 100)
+WORKER_POLL_SECONDS = env_float("WORKER_POLL_SECONDS", 1)
+WORKER_LEASE_SECONDS = env_int("WORKER_LEASE_SECONDS", 60)
+WORKER_MAX_ATTEMPTS = env_int("WORKER_MAX_ATTEMPTS", 8)
+WORKER_MAX_BACKOFF_SECONDS = env_int("WORKER_MAX_BACKOFF_SECONDS", 3600)
 
 # /readyz: a worker must have beaten within this many seconds, and the outbox be below the limit.
 READYZ_REQUIRE_WORKER = env_bool("READYZ_REQUIRE_WORKER", True)
-READYZ_HEARTBEAT_MAX_AGE = int(os.environ.get("READYZ_HEARTBEAT_MAX_AGE", "90"))
-READYZ_MAX_OUTBOX = int(os.environ.get("READYZ_MAX_OUTBOX", "1000"))
+READYZ_HEARTBEAT_MAX_AGE = env_int("READYZ_HEARTBEAT_MAX_AGE", 90)
+READYZ_MAX_OUTBOX = env_int("READYZ_MAX_OUTBOX", 1000)
 
 # `manage.py serve` (make run): web server processes and threads in each.
-WEB_WORKERS = int(os.environ.get("WEB_WORKERS", "2"))
-WEB_THREADS = int(os.environ.get("WEB_THREADS", "3"))
+WEB_WORKERS = env_int("WEB_WORKERS", 2)
+WEB_THREADS = env_int("WEB_THREADS", 3)
 # A demo instance (`make run`, `load_demo`) shows a banner; production never sets it.
 DEMO_MODE = env_bool("DOSSIERFLOW_DEMO", False)
 

@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from config.settings.environment import object_storage
 from documents import jobs
+from documents import services as documents
 from documents.models import Document, DocumentVersion, Rendition, RenditionStatus
 from tests.factories import make_agency, make_dossier, make_user
 from workflow import services
@@ -109,8 +110,6 @@ def test_the_integrity_check_reads_the_object_and_tells_a_changed_one(
 def test_orphaned_objects_are_found_and_removed_and_the_documents_kept(
     bucket, drafter_and_dossier
 ):
-    from documents import services as documents
-
     drafter, dossier = drafter_and_dossier
     kept = documents.upload_document(user=drafter, dossier=dossier, doc_type="main",
                                      uploaded_file=upload(simple_docx()))
@@ -141,13 +140,7 @@ def test_the_worker_stores_the_signed_pdfa_copy_in_the_bucket(bucket, libreoffic
     assert stored[rendition.signed_pdf.name].startswith(stored[rendition.pdf.name])
 
 
-def test_readyz_says_when_the_bucket_is_gone(client, bucket):
-    from django.utils import timezone
-
-    from config.operations.models import WorkerHeartbeat
-
-    WorkerHeartbeat.objects.create(worker="host:1:ab", started_at=timezone.now(),
-                                   seen_at=timezone.now())
+def test_readyz_says_when_the_bucket_is_gone(client, bucket, worker_alive):
     checks = client.get("/readyz").json()["checks"]
     assert checks["storage"] == {"ok": True, "backend": "S3Storage"}
 

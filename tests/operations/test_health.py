@@ -3,14 +3,8 @@
 import pytest
 from django.utils import timezone
 
-from config.operations.models import Job, WorkerHeartbeat
+from config.operations.models import Job
 from search.models import OutboxEntry
-
-
-@pytest.fixture
-def worker_alive(db):
-    now = timezone.now()
-    return WorkerHeartbeat.objects.create(worker="host:1:ab", started_at=now, seen_at=now)
 
 
 @pytest.mark.django_db

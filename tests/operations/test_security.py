@@ -154,3 +154,11 @@ def test_the_middleware_is_the_settings_list_with_axes_last(settings):
     # django-axes requires to be last; viewflow would append its own after it at start.
     assert settings.MIDDLEWARE[-1] == "axes.middleware.AxesMiddleware"
     assert not [m for m in settings.MIDDLEWARE if m.startswith("viewflow.")]
+
+
+def test_a_setting_that_is_not_a_number_is_named_at_start():
+    env = {**os.environ, "WEB_WORKERS": "two", "DJANGO_SETTINGS_MODULE": "config.settings"}
+    done = subprocess.run([sys.executable, "-c", "import django; django.setup()"], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0
+    assert "ImproperlyConfigured: WEB_WORKERS must be a number, not 'two'" in done.stderr

@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 from viewflow.workflow.models import Task
 
-from config.operations.models import WorkerHeartbeat
 from tests.factories import make_agency, make_user
 from workflow import flows, jobs, selectors, services
 from workflow.dashboard.models import StageVisit
@@ -140,7 +139,7 @@ def test_under_the_worker_a_transition_runs_under_half_the_statements(settings, 
 
 
 def test_a_failing_follow_up_is_retried_and_shown_while_the_others_go_on(
-    under_the_worker, people, client
+    under_the_worker, people, client, worker_alive
 ):
     drafter = people["drafter"]
     broken, fine = create(drafter, "Hồ sơ lỗi"), create(drafter, "Hồ sơ tốt")
@@ -166,8 +165,6 @@ def test_a_failing_follow_up_is_retried_and_shown_while_the_others_go_on(
         waiting.update(next_attempt_at=timezone.now())
         jobs.run_follow_ups(limit=100)
         assert set(waiting.values_list("attempts", "next_attempt_at")) == {(2, None)}
-        now = timezone.now()
-        WorkerHeartbeat.objects.create(worker="host:1:ab", started_at=now, seen_at=now)
         outbox = client.get("/readyz").json()["checks"]["outbox"]
         assert outbox["ok"] is False and outbox["follow_ups_stuck"] == 2
     finally:

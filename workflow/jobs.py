@@ -58,18 +58,20 @@ def run_workflow_timers(*, limit: int = 100) -> int:
     return fired
 
 
-def run_follow_ups(*, limit: int = 100) -> int:
-    """Apply the follow-ups (services/followups.py) of up to `limit` dossiers; returns how many.
+def run_follow_ups(*, limit: int = 100, part: tuple[int, int] = (1, 1)) -> int:
+    """Apply up to `limit` waiting follow-ups (services/followups.py); returns how many.
 
-    The worker runs one run of a job at a time across all workers, so dossiers are applied by
-    one worker at once; each dossier in its own transaction, under its row lock. A dossier whose
-    follow-up fails is rolled back, logged and retried later with backoff; the others go on.
+    With `part` (k, n), those of the k-th of n parts of the dossiers only (WORKER_JOB_PARTS): the
+    worker runs one run of a job, or of a part, at a time across all workers, so a dossier is
+    applied by one worker at once while other workers apply the other parts. Each dossier in its
+    own transaction, under its row lock. A dossier whose follow-up fails is rolled back, logged
+    and retried later with backoff; the others go on.
     """
     from .services import followups
 
     applied = 0
     with reading_once():  # policies, holidays, webhook endpoints: once for the whole run
-        dossiers = followups.waiting_dossiers(limit=limit)
+        dossiers = followups.waiting_dossiers(limit=limit, part=part)
         for dossier_id in dossiers:
             try:
                 applied += followups.apply_follow_ups(dossier_id)

@@ -8,12 +8,16 @@ written with the change that caused them are the truth; a job only applies them)
   restarted one) runs the job again once it expires;
 - retries with exponential backoff when a job raises, then `failed` after WORKER_MAX_ATTEMPTS in a
   row, shown in the admin with its traceback until an administrator retries it;
-- a heartbeat row per worker (read by /readyz) and one log line per job run.
+- a heartbeat row per worker (read by /readyz) and one log line per job run;
+- a job of WORKER_JOB_PARTS split into parts, `name[k/n]`, each its own row (run, lease, retries)
+  called with `part=(k, n)`: several workers then share the job, each on its own part.
 """
 
 import datetime
+import functools
 import logging
 import os
+import re
 import secrets
 import socket
 import threading
@@ -34,12 +38,42 @@ from .models import Job, WorkerHeartbeat
 logger = logging.getLogger("dossierflow.jobs")
 
 
+_PART = re.compile(r"^(?P<job>[^\[\]]+)\[(?P<k>[1-9][0-9]*)/(?P<n>[1-9][0-9]*)\]$")
+
+
 def configured_jobs() -> dict[str, int]:
-    return {name: int(seconds) for name, seconds in getattr(settings, "WORKER_JOBS", {}).items()}
+    """Each job of WORKER_JOBS with its interval, a split job (WORKER_JOB_PARTS) as its parts."""
+    parts = getattr(settings, "WORKER_JOB_PARTS", {})
+    jobs = {}
+    for name, seconds in getattr(settings, "WORKER_JOBS", {}).items():
+        n = int(parts.get(name, 1))
+        names = [f"{name}[{k}/{n}]" for k in range(1, n + 1)] if n > 1 else [name]
+        jobs |= dict.fromkeys(names, int(seconds))
+    return jobs
+
+
+def job_function(name: str):
+    """What runs job `name`: its function, given `part=(k, n)` when `name` is a part."""
+    match = _PART.match(name)
+    if match is None:
+        return import_string(name)
+    return functools.partial(import_string(match["job"]), part=(int(match["k"]), int(match["n"])))
+
+
+def _job_of(name: str) -> str:
+    match = _PART.match(name)
+    return name if match is None else match["job"]
 
 
 def sync_jobs(jobs: dict[str, int]) -> None:
-    """One Job row per configured job; a new job is due at once."""
+    """One Job row per configured job; a new job is due at once. The rows of a job split another
+    way before (or not at all) are removed unless a worker holds one: the new parts cover it."""
+    now = timezone.now()
+    for base in {_job_of(name) for name in jobs}:
+        (Job.objects.filter(Q(name=base) | Q(name__startswith=f"{base}["))
+         .exclude(name__in=list(jobs))
+         .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
+         .delete())
     for name, interval in jobs.items():
         job, created = Job.objects.get_or_create(
             name=name, defaults={"interval_seconds": interval, "next_run_at": timezone.now()}
@@ -68,7 +102,7 @@ def run_claimed(name: str, worker: str, *, limit: int) -> bool:
     """Run job `name`, claimed by `worker`, and record the outcome. True when it succeeded."""
     started = time.monotonic()
     try:
-        result = import_string(name)(limit=limit)
+        result = job_function(name)(limit=limit)
     except Exception as error:  # noqa: BLE001 - recorded, logged and retried with backoff
         duration = int((time.monotonic() - started) * 1000)
         _record_failure(name, worker, traceback.format_exc(), duration)

@@ -4,7 +4,10 @@
 import datetime
 import os
 
+from . import DATABASES  # (config/settings/__init__.py sets it before importing this module)
 from .environment import env_bool, env_float, env_int, env_list
+
+_ON_POSTGRESQL = DATABASES["default"]["ENGINE"] == "config.postgresql"
 
 # HTTPS, behind a proxy: all off by default (a developer's http://127.0.0.1), on in production.
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", False)
@@ -37,6 +40,15 @@ WORKER_JOBS = {
     "workflow.notifications.jobs.run_reminder_sweep": 3600,
     "documents.jobs.run_pdf_renditions": 5,
     "documents.jobs.run_form_key_pruning": 3600,
+}
+# The workers `manage.py serve` (make run) starts beside the web server. On PostgreSQL two apply
+# the transitions' follow-ups at half again the rate of one (bench/workflow); on SQLite, whose one
+# writer they would wait for in turn, a second only adds waiting.
+WORKER_PROCESSES = env_int("WORKER_PROCESSES", 2 if _ON_POSTGRESQL else 1)
+# A job split into parts, each its own run, so that several workers share it: the follow-ups in
+# as many parts as workers (on several machines: as many as all the workers there are).
+WORKER_JOB_PARTS = {
+    "workflow.jobs.run_follow_ups": env_int("WORKER_FOLLOW_UP_PARTS", WORKER_PROCESSES),
 }
 WORKER_BATCH_SIZE = env_int("WORKER_BATCH_SIZE", 100)
 WORKER_POLL_SECONDS = env_float("WORKER_POLL_SECONDS", 1)

@@ -12,11 +12,17 @@ from django.db import transaction
 from workflow.jobs import run_workflow_timers
 
 calls: list[int] = []  # in-process runs of run_counting
+parts: list[tuple[int, int]] = []  # in-process runs of run_part
 
 
 def run_counting(*, limit: int = 100) -> int:
     calls.append(limit)
     return 3
+
+
+def run_part(*, limit: int = 100, part: tuple[int, int] = (1, 1)) -> int:
+    parts.append(part)
+    return 1
 
 
 def run_failing(*, limit: int = 100) -> int:

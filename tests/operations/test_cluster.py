@@ -9,6 +9,7 @@ import signal
 import pytest
 from django.db.models import Count
 
+from config.operations.models import Job
 from search.models import OutboxEntry
 from tests.factories import PASSWORD
 from tests.operations import load
@@ -78,6 +79,11 @@ def test_two_servers_and_two_workers_under_load_while_a_worker_is_killed(tmp_pat
         closes = AuditEntry.objects.filter(dossier=round_.dossier, action="close_round").count()
         assert round_.closed_at is not None and closes == 1
         assert round_.outcome["voted"] == len(counted) == 3, round_.outcome
+
+    # The follow-ups job ran in its parts (WORKER_JOB_PARTS), which the two workers shared.
+    parts = Job.objects.filter(name__startswith="workflow.jobs.run_follow_ups[")
+    assert parts.count() == settings.WORKER_JOB_PARTS["workflow.jobs.run_follow_ups"] > 1
+    assert all(part.runs > 0 for part in parts)
 
     # Every transition was followed once, in order: one stage visit per stage entered, and the
     # process waits where the dossier is.

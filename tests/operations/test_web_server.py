@@ -2,6 +2,7 @@
 free thread, never into the queue of a busy one."""
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -45,3 +46,33 @@ def test_a_request_goes_to_an_idle_process_not_behind_a_busy_one(tmp_path):
             slow.close()
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+
+
+def test_serve_runs_the_workers_it_is_told_beside_the_server_and_ctrl_c_stops_them_all(
+    tmp_path,
+):
+    port = free_port()
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"DATABASE_URL", "ELASTICSEARCH_URL", "DJANGO_SETTINGS_MODULE"}}
+    env.update(DOSSIERFLOW_DATA_DIR=str(tmp_path), PYTHONUNBUFFERED="1")
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env,
+                   check=True)
+    log = tmp_path / "serve.log"
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "serve", "--workers", "1", "--threads", "1",
+         "--worker-processes", "2", "--addr", f"127.0.0.1:{port}"],
+        cwd=ROOT, env=env, stdout=open(log, "wb"), stderr=subprocess.STDOUT,
+        start_new_session=True)
+    try:
+        wait_for(lambda: log.read_text().count("started: ") == 2, timeout=60,
+                 what="two workers", process=server, log=log)
+        wait_for(lambda: answers(f"http://127.0.0.1:{port}/readyz"), timeout=60,
+                 what="the server, ready", process=server, log=log)
+    finally:
+        os.killpg(server.pid, signal.SIGINT)  # Ctrl-C
+        assert server.wait(timeout=30) == 0, log.read_text()[-3000:]
+    printed = log.read_text()
+    workers = set(re.findall(r"worker (\S+) started: ", printed))
+    assert len(workers) == 2
+    for name in workers:
+        assert f"worker {name} stopped after" in printed

@@ -17,6 +17,7 @@ from workflow.models import Round
 
 COUNTING = "tests.operations.jobs.run_counting"
 FAILING = "tests.operations.jobs.run_failing"
+PART = "tests.operations.jobs.run_part"
 
 
 @pytest.fixture
@@ -93,6 +94,43 @@ def test_a_live_lease_keeps_other_workers_off_and_an_expired_one_lets_them_in(fa
 
 
 @pytest.mark.django_db
+def test_a_job_split_into_parts_runs_each_part_as_a_job_of_its_own(settings, fast_worker):
+    settings.WORKER_JOBS = {PART: 30, COUNTING: 30}
+    settings.WORKER_JOB_PARTS = {PART: 3}
+    jobs.parts.clear()
+    assert worker.Worker().run(once=True) == 4
+    assert sorted(jobs.parts) == [(1, 3), (2, 3), (3, 3)]
+    names = set(Job.objects.values_list("name", flat=True))
+    assert names == {f"{PART}[1/3]", f"{PART}[2/3]", f"{PART}[3/3]", COUNTING}
+    # Leased by one worker, a part is not run by another meanwhile.
+    make_due(f"{PART}[2/3]")
+    assert worker.claim(f"{PART}[2/3]", "a", lease=datetime.timedelta(minutes=1))
+    assert worker.claim(f"{PART}[2/3]", "b", lease=datetime.timedelta(minutes=1)) is False
+
+
+@pytest.mark.django_db
+def test_a_job_split_another_way_keeps_only_the_new_parts_and_a_part_still_running(
+    settings, fast_worker
+):
+    settings.WORKER_JOBS = {PART: 30}
+    settings.WORKER_JOB_PARTS = {PART: 2}
+    worker.Worker().run(once=True)
+    make_due(f"{PART}[1/2]")
+    assert worker.claim(f"{PART}[1/2]", "old", lease=datetime.timedelta(minutes=1))
+    settings.WORKER_JOB_PARTS = {PART: 3}
+    jobs.parts.clear()
+    worker.Worker().run(once=True)
+    assert sorted(jobs.parts) == [(1, 3), (2, 3), (3, 3)]
+    # [2/2] is gone; [1/2], which the old worker is running, stays until it is done with it.
+    assert set(Job.objects.values_list("name", flat=True)) == {
+        f"{PART}[1/2]", f"{PART}[1/3]", f"{PART}[2/3]", f"{PART}[3/3]"}
+    settings.WORKER_JOB_PARTS = {}
+    Job.objects.update(locked_until=None, locked_by="")
+    worker.Worker().run(once=True)
+    assert set(Job.objects.values_list("name", flat=True)) == {PART}
+
+
+@pytest.mark.django_db
 def test_run_worker_once_closes_a_round_past_its_deadline(settings):
     settings.WORKER_JOBS = {"workflow.jobs.run_workflow_timers": 60}
     dossier = make_dossier(state="council_review")
@@ -115,6 +153,7 @@ def test_the_shipped_jobs_are_registered():
         settings.WORKER_JOBS)
     for name in settings.WORKER_JOBS:
         assert callable(import_string(name))
+    assert set(settings.WORKER_JOB_PARTS) <= set(settings.WORKER_JOBS)
 
 
 @pytest.mark.django_db

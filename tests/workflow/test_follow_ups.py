@@ -92,6 +92,23 @@ def test_the_worker_applies_each_transitions_follow_up_in_order_once(under_the_w
     assert tasks.count() == 5 and Notification.objects.count() == 1
 
 
+def test_a_part_of_the_follow_ups_job_applies_the_dossiers_of_its_part_only(
+    under_the_worker, people
+):
+    drafter = people["drafter"]
+    dossiers = [create(drafter, f"Kế hoạch {i}") for i in range(5)]
+    for dossier in dossiers:
+        take(dossier, "submit", drafter)
+    odd = {d.pk for d in dossiers if d.pk % 2 == 1}
+    assert jobs.run_follow_ups(limit=100, part=(2, 2)) == 2 * len(odd)  # created, submitted
+    assert set(FollowUp.objects.values_list("dossier_id", flat=True)) == {
+        d.pk for d in dossiers} - odd
+    assert jobs.run_follow_ups(limit=100, part=(1, 2)) == 2 * (5 - len(odd))
+    assert not FollowUp.objects.exists()
+    for dossier in dossiers:
+        assert flows.active_task(dossier).flow_task is flows.DossierFlow.completeness_check
+
+
 def test_a_task_whose_dossier_moved_on_leaves_the_inbox_at_once(under_the_worker, people):
     drafter, secretary = people["drafter"], people["secretary"]
     dossier = create(drafter)

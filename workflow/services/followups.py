@@ -16,6 +16,7 @@ import datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models.functions import Mod
 from django.utils import timezone
 
 from documents.retries import backoff
@@ -53,9 +54,13 @@ def _apply(dossier: Dossier, entry: AuditEntry) -> None:
     )
 
 
-def waiting_dossiers(*, limit: int) -> list[int]:
-    """Dossiers with a follow-up due, oldest change first."""
+def waiting_dossiers(*, limit: int, part: tuple[int, int] = (1, 1)) -> list[int]:
+    """Dossiers with a follow-up due, oldest change first: of part k of n, those whose id is k-1
+    modulo n."""
     due = FollowUp.objects.filter(next_attempt_at__lte=timezone.now()).order_by("entry_id")
+    k, n = part
+    if n > 1:
+        due = due.alias(part=Mod("dossier_id", n)).filter(part=k - 1)
     return list(dict.fromkeys(due.values_list("dossier_id", flat=True)[:limit]))
 
 

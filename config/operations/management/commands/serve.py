@@ -1,6 +1,7 @@
-"""Serve the way production serves, on one machine: the production web server and the worker,
-side by side. Ctrl-C (SIGINT) or SIGTERM stops both cleanly; if either dies, the other is
-stopped and the command fails, so a supervisor (systemd, a container runtime) restarts the pair.
+"""Serve the way production serves, on one machine: the production web server and the workers
+(WORKER_PROCESSES), side by side. Ctrl-C (SIGINT) or SIGTERM stops them all cleanly; if one dies,
+the others are stopped and the command fails, so a supervisor (systemd, a container runtime)
+restarts the lot.
 """
 
 import os
@@ -41,10 +42,12 @@ class Command(BaseCommand):
                             help="web server processes")
         parser.add_argument("--threads", type=int, default=settings.WEB_THREADS,
                             help="threads per web server process")
+        parser.add_argument("--worker-processes", type=int, default=settings.WORKER_PROCESSES,
+                            help="background workers beside the web server")
         parser.add_argument("--no-worker", action="store_true",
                             help="serve only (the worker runs elsewhere)")
 
-    def handle(self, *args, addr, workers, threads, no_worker, **options):
+    def handle(self, *args, addr, workers, threads, worker_processes, no_worker, **options):
         env = dict(os.environ)
         # A connection per thread kept for a minute instead of one opened per request.
         env.setdefault("DATABASE_CONN_MAX_AGE", "60")
@@ -57,8 +60,8 @@ class Command(BaseCommand):
         # command only, which passes one SIGTERM on (a worker takes a second signal as "now").
         children = {"web server": subprocess.Popen(web_server_command(addr, workers, threads),
                                                    env=env, process_group=0)}
-        if not no_worker:
-            children["worker"] = subprocess.Popen(
+        for number in range(1, 1 + (0 if no_worker else max(worker_processes, 1))):
+            children[f"worker {number}"] = subprocess.Popen(
                 [sys.executable, "manage.py", "run_worker"], cwd=settings.BASE_DIR, env=env,
                 process_group=0)
 

@@ -87,3 +87,35 @@ def test_a_dossier_submitted_twice_moves_once():
     with pytest.raises(TransitionRefused):
         services.transition_dossier(dossier_id=dossier.pk, action="submit", user=drafter)
     assert AuditEntry.objects.filter(dossier=dossier, action="submit").count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_on_overlapping_parts_of_the_follow_ups_apply_each_once(settings):
+    """As while the follow-ups job is split anew (part [1/2] of the old split and [1/3] of the new
+    both hold dossier 6): the dossier's row lock lets one apply its follow-ups, the other finds
+    them gone."""
+    from workflow import flows, jobs
+    from workflow.dashboard.models import StageVisit
+    from workflow.models import FollowUp
+    from workflow.notifications.models import Notification
+
+    settings.WORKFLOW_FOLLOW_UPS_IN_TRANSACTION = False
+    agency = make_agency()
+    drafter, secretary = make_user("drafter", agency), make_user("secretary")
+    dossiers = [services.create_dossier(user=drafter, kind="plan", title=f"Kế hoạch {i}",
+                                        program="CT27", summary="Tóm tắt") for i in range(12)]
+    for dossier in dossiers:
+        services.transition_dossier(dossier_id=dossier.pk, action="submit", user=drafter)
+        services.transition_dossier(dossier_id=dossier.pk, action="accept", user=secretary)
+    waiting = FollowUp.objects.count()
+    assert waiting == 3 * len(dossiers)
+
+    results = run_at_once([lambda: jobs.run_follow_ups(limit=100, part=(1, 1)),
+                           lambda: jobs.run_follow_ups(limit=100, part=(1, 2))])
+    assert all(isinstance(r, int) for r in results), results
+    assert sum(results) == waiting and not FollowUp.objects.exists()
+    for dossier in dossiers:
+        assert StageVisit.objects.filter(dossier=dossier).count() == 3
+        assert flows.active_task(dossier).flow_task is flows.DossierFlow.council_review
+        assert Notification.objects.filter(dossier_id=dossier.pk, recipient=secretary).count() == 1

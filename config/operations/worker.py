@@ -52,24 +52,23 @@ def configured_jobs() -> dict[str, int]:
     return jobs
 
 
+def _job_and_part(name: str) -> tuple[str, tuple[int, int] | None]:
+    match = _PART.match(name)
+    return (name, None) if match is None else (match["job"], (int(match["k"]), int(match["n"])))
+
+
 def job_function(name: str):
     """What runs job `name`: its function, given `part=(k, n)` when `name` is a part."""
-    match = _PART.match(name)
-    if match is None:
-        return import_string(name)
-    return functools.partial(import_string(match["job"]), part=(int(match["k"]), int(match["n"])))
-
-
-def _job_of(name: str) -> str:
-    match = _PART.match(name)
-    return name if match is None else match["job"]
+    job, part = _job_and_part(name)
+    function = import_string(job)
+    return function if part is None else functools.partial(function, part=part)
 
 
 def sync_jobs(jobs: dict[str, int]) -> None:
     """One Job row per configured job; a new job is due at once. The rows of a job split another
     way before (or not at all) are removed unless a worker holds one: the new parts cover it."""
     now = timezone.now()
-    for base in {_job_of(name) for name in jobs}:
+    for base in {_job_and_part(name)[0] for name in jobs}:
         (Job.objects.filter(Q(name=base) | Q(name__startswith=f"{base}["))
          .exclude(name__in=list(jobs))
          .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))

@@ -43,11 +43,12 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=settings.WEB_THREADS,
                             help="threads per web server process")
         parser.add_argument("--worker-processes", type=int, default=settings.WORKER_PROCESSES,
-                            help="background workers beside the web server")
+                            help="background workers beside the web server (0: none)")
         parser.add_argument("--no-worker", action="store_true",
                             help="serve only (the worker runs elsewhere)")
 
     def handle(self, *args, addr, workers, threads, worker_processes, no_worker, **options):
+        no_worker = no_worker or worker_processes < 1
         env = dict(os.environ)
         # A connection per thread kept for a minute instead of one opened per request.
         env.setdefault("DATABASE_CONN_MAX_AGE", "60")
@@ -60,7 +61,7 @@ class Command(BaseCommand):
         # command only, which passes one SIGTERM on (a worker takes a second signal as "now").
         children = {"web server": subprocess.Popen(web_server_command(addr, workers, threads),
                                                    env=env, process_group=0)}
-        for number in range(1, 1 + (0 if no_worker else max(worker_processes, 1))):
+        for number in range(1, 1 + (0 if no_worker else worker_processes)):
             children[f"worker {number}"] = subprocess.Popen(
                 [sys.executable, "manage.py", "run_worker"], cwd=settings.BASE_DIR, env=env,
                 process_group=0)

@@ -52,6 +52,12 @@ def configured_jobs() -> dict[str, int]:
     return jobs
 
 
+def step_back() -> int:
+    """Lower this process's CPU priority by WORKER_NICE (a worker process, at its start): the
+    web server's requests go first, the worker uses what they leave. Returns its niceness."""
+    return os.nice(max(settings.WORKER_NICE, 0))
+
+
 def _job_and_part(name: str) -> tuple[str, tuple[int, int] | None]:
     match = _PART.match(name)
     return (name, None) if match is None else (match["job"], (int(match["k"]), int(match["n"])))

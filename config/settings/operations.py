@@ -45,6 +45,11 @@ WORKER_JOBS = {
 # the transitions' follow-ups at half again the rate of one (bench/workflow); on SQLite, whose one
 # writer they would wait for in turn, a second only adds waiting.
 WORKER_PROCESSES = env_int("WORKER_PROCESSES", 2 if _ON_POSTGRESQL else 1)
+# How much the workers step back from the web server for the CPU (os.nice; 0: not at all). On
+# PostgreSQL the transitions taken went from 220 to 400 a second beside two workers at 10, and
+# the follow-ups were applied as fast (bench/workflow); on SQLite a worker put back holds the one
+# writer's lock longer and the web server waits for it (the rate taken fell), so there it is 0.
+WORKER_NICE = env_int("WORKER_NICE", 10 if _ON_POSTGRESQL else 0)
 # A job split into parts, each its own run, so that several workers share it: the follow-ups in
 # as many parts as workers (on several machines: as many as all the workers there are).
 WORKER_JOB_PARTS = {

@@ -3,6 +3,7 @@ again, never lost and never done twice; two at once never run the same job at th
 two timer dispatchers at once fire each deadline once."""
 
 import datetime
+import os
 import signal
 
 import pytest
@@ -25,6 +26,19 @@ def round_past_its_deadline():
     timer.scheduled = timezone.now() - datetime.timedelta(seconds=1)
     timer.save(update_fields=["scheduled"])
     return round_
+
+
+def test_on_postgresql_a_worker_steps_back_from_the_web_server_for_the_cpu(tmp_path, settings):
+    log = tmp_path / "worker.log"
+    worker = start(["run_worker"], log, TEST_WORKER_JOBS={})
+    try:
+        wait_for(lambda: "started (niceness" in log.read_text(), timeout=60,
+                 what="the worker", process=worker, log=log)
+        assert settings.WORKER_NICE == 10
+        assert os.getpriority(os.PRIO_PROCESS, worker.pid) == os.nice(0) + 10
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=30)
 
 
 def test_a_worker_killed_mid_job_leaves_the_job_to_another_that_does_it_once(tmp_path):

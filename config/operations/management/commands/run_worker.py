@@ -3,7 +3,7 @@ import signal
 
 from django.core.management.base import BaseCommand
 
-from config.operations.worker import Worker
+from config.operations.worker import Worker, step_back
 
 logger = logging.getLogger("dossierflow.jobs")
 
@@ -26,7 +26,8 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
-        logger.info("worker %s started: %s", worker.name, ", ".join(
+        niceness = step_back()
+        logger.info("worker %s started (niceness %d): %s", worker.name, niceness, ", ".join(
             f"{name} every {seconds}s" for name, seconds in worker.jobs.items()))
         runs = worker.run(once=once)
         logger.info("worker %s stopped after %d job runs", worker.name, runs)

@@ -35,7 +35,8 @@ def test_on_postgresql_a_worker_steps_back_from_the_web_server_for_the_cpu(tmp_p
         wait_for(lambda: "started (niceness" in log.read_text(), timeout=60,
                  what="the worker", process=worker, log=log)
         assert settings.WORKER_NICE == 10
-        assert os.getpriority(os.PRIO_PROCESS, worker.pid) == os.nice(0) + 10
+        # Ten lower than this test's (a test run itself put back stops at the lowest, 19).
+        assert os.getpriority(os.PRIO_PROCESS, worker.pid) == min(os.nice(0) + 10, 19)
     finally:
         worker.send_signal(signal.SIGTERM)
         worker.wait(timeout=30)

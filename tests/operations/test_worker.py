@@ -133,6 +133,7 @@ def test_a_job_split_another_way_keeps_only_the_new_parts_and_a_part_still_runni
 @pytest.mark.django_db
 def test_run_worker_once_closes_a_round_past_its_deadline(settings):
     settings.WORKER_JOBS = {"workflow.jobs.run_workflow_timers": 60}
+    settings.WORKER_NICE = 0  # the command runs in this process: it must not put the tests back
     dossier = make_dossier(state="council_review")
     round_ = open_round_on(dossier, council(), due_on=timezone.localdate())
     timer = deadline_timer(round_)

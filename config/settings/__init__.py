@@ -158,17 +158,18 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# The default folder is made here, as a new install has none yet; a configured one (a shared
-# mount) must be there already, and /readyz says when it is not.
-(DATA_DIR / "files").mkdir(exist_ok=True)
-# Stored documents on several machines: a shared mount (DOSSIERFLOW_FILES_DIR), or S3-compatible
-# object storage (STORAGE_S3_BUCKET); the code reaches files only through the storage API.
-if os.environ.get("DOSSIERFLOW_FILES_DIR"):
-    STORAGES["default"]["OPTIONS"]["location"] = os.environ["DOSSIERFLOW_FILES_DIR"]
+# Stored documents on several machines: S3-compatible object storage (STORAGE_S3_BUCKET), or a
+# shared mount (DOSSIERFLOW_FILES_DIR), which must be there already (/readyz says when it is
+# not); the code reaches files only through the storage API. The default folder is made here, as
+# a new install has none yet.
 if os.environ.get("STORAGE_S3_BUCKET"):
     STORAGES["default"] = object_storage(
         os.environ["STORAGE_S3_BUCKET"], os.environ.get("STORAGE_S3_ENDPOINT_URL")
     )
+elif os.environ.get("DOSSIERFLOW_FILES_DIR"):
+    STORAGES["default"]["OPTIONS"]["location"] = os.environ["DOSSIERFLOW_FILES_DIR"]
+else:
+    (DATA_DIR / "files").mkdir(exist_ok=True)
 # Hashed static names (whitenoise's manifest) need `collectstatic` first: `make run` and a
 # production start set it; tests and a bare checkout serve the plain names.
 if env_bool("DJANGO_STATIC_HASHED", False):

@@ -12,17 +12,26 @@ import time
 from tests.operations.processes import ROOT, answers, free_port, wait_for
 
 
-def test_a_request_goes_to_an_idle_process_not_behind_a_busy_one(tmp_path):
-    port = free_port()
+def sqlite_site(data_dir) -> dict:
+    """The environment of a site of its own, on SQLite in `data_dir`."""
     env = {k: v for k, v in os.environ.items()
            if k not in {"DATABASE_URL", "ELASTICSEARCH_URL", "DJANGO_SETTINGS_MODULE"}}
-    env.update(DOSSIERFLOW_DATA_DIR=str(tmp_path), PYTHONUNBUFFERED="1")
-    log = tmp_path / "serve.log"
-    server = subprocess.Popen(
-        [sys.executable, "manage.py", "serve", "--no-worker", "--workers", "2", "--threads", "1",
-         "--addr", f"127.0.0.1:{port}"],
+    return {**env, "DOSSIERFLOW_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1"}
+
+
+def serve(env, log, port, *args) -> subprocess.Popen:
+    """`manage.py serve` in a session of its own (a signal to the group reaches it all)."""
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "serve", "--addr", f"127.0.0.1:{port}", *args],
         cwd=ROOT, env=env, stdout=open(log, "wb"), stderr=subprocess.STDOUT,
         start_new_session=True)
+
+
+def test_a_request_goes_to_an_idle_process_not_behind_a_busy_one(tmp_path):
+    port = free_port()
+    log = tmp_path / "serve.log"
+    server = serve(sqlite_site(tmp_path), log, port, "--no-worker", "--workers", "2",
+                   "--threads", "1")
     health = f"http://127.0.0.1:{port}/healthz"
     slow = None
     try:
@@ -52,17 +61,11 @@ def test_serve_runs_the_workers_it_is_told_beside_the_server_and_ctrl_c_stops_th
     tmp_path,
 ):
     port = free_port()
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"DATABASE_URL", "ELASTICSEARCH_URL", "DJANGO_SETTINGS_MODULE"}}
-    env.update(DOSSIERFLOW_DATA_DIR=str(tmp_path), PYTHONUNBUFFERED="1")
+    env = sqlite_site(tmp_path)
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env,
                    check=True)
     log = tmp_path / "serve.log"
-    server = subprocess.Popen(
-        [sys.executable, "manage.py", "serve", "--workers", "1", "--threads", "1",
-         "--worker-processes", "2", "--addr", f"127.0.0.1:{port}"],
-        cwd=ROOT, env=env, stdout=open(log, "wb"), stderr=subprocess.STDOUT,
-        start_new_session=True)
+    server = serve(env, log, port, "--workers", "1", "--threads", "1", "--worker-processes", "2")
     try:
         wait_for(lambda: log.read_text().count(" started (niceness") == 2, timeout=60,
                  what="two workers", process=server, log=log)

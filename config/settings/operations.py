@@ -57,6 +57,10 @@ WORKER_JOB_PARTS = {
 }
 WORKER_BATCH_SIZE = env_int("WORKER_BATCH_SIZE", 100)
 WORKER_POLL_SECONDS = env_float("WORKER_POLL_SECONDS", 1)
+# PostgreSQL: an idle worker is woken by the commit of work for it instead of waiting for its poll
+# (config/operations/wakeups.py). Off behind a pooler that cannot LISTEN (PgBouncer in
+# transaction mode): the workers then poll only.
+WORKER_WAKE_UPS = env_bool("WORKER_WAKE_UPS", True)
 WORKER_LEASE_SECONDS = env_int("WORKER_LEASE_SECONDS", 60)
 WORKER_MAX_ATTEMPTS = env_int("WORKER_MAX_ATTEMPTS", 8)
 WORKER_MAX_BACKOFF_SECONDS = env_int("WORKER_MAX_BACKOFF_SECONDS", 3600)

@@ -1,20 +1,22 @@
 """Real worker processes on PostgreSQL: one killed with SIGKILL mid-job leaves the job to be run
 again, never lost and never done twice; two at once never run the same job at the same time;
-two timer dispatchers at once fire each deadline once."""
+two timer dispatchers at once fire each deadline once; an idle one is woken by the work written."""
 
 import datetime
 import os
 import signal
+import time
 
 import pytest
 from django.utils import timezone
 from viewflow.workflow.models import Task
 
 from config.operations.models import Job, WorkerHeartbeat
-from tests.factories import make_dossier
+from tests.factories import make_agency, make_dossier, make_user
 from tests.operations.processes import start, wait_for
 from tests.workflow.test_voting import council, deadline_timer, open_round_on
-from workflow.models import AuditEntry, Round
+from workflow import services
+from workflow.models import AuditEntry, FollowUp, Round
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -109,3 +111,107 @@ def test_two_timer_dispatchers_at_once_fire_each_deadline_once(tmp_path):
         assert Task.objects.filter(process__roundprocess__round=round_,
                                    flow_task_type="FUNCTION").count() == 1
         assert AuditEntry.objects.filter(dossier=round_.dossier, action="close_round").count() == 1
+
+
+def test_on_postgresql_an_idle_worker_is_woken_by_the_work_a_commit_writes(tmp_path, settings):
+    """Its poll and its jobs' intervals are a minute, yet a transition's follow-up and its search
+    update are applied within seconds: the outbox rows' commit woke it (wakeups.py)."""
+    from search.models import OutboxEntry
+
+    settings.WORKFLOW_FOLLOW_UPS_IN_TRANSACTION = False
+    settings.SEARCH_PROCESS_ON_COMMIT = False
+    agency = make_agency()
+    drafter = make_user("drafter", agency)
+    dossier = services.create_dossier(user=drafter, kind="plan", title="Kế hoạch CNTT 2027",
+                                      program="CT27", summary="Tóm tắt")
+    log = tmp_path / "worker.log"
+    jobs = {"workflow.jobs.run_follow_ups": 60, "search.jobs.run_search_outbox": 60}
+    worker = start(["run_worker"], log, TEST_WORKER_JOBS=jobs, WORKER_POLL_SECONDS=60)
+    try:
+        def idle():  # each job (the follow-ups in their parts) ran at the start
+            runs = Job.objects.values_list("runs", "status")
+            return len(runs) >= 2 and all(r == (1, Job.Status.IDLE) for r in runs)
+
+        wait_for(idle, timeout=60, what="the worker's first runs", process=worker, log=log)
+        services.transition_dossier(dossier_id=dossier.pk, action="submit", user=drafter)
+        assert FollowUp.objects.exists() and OutboxEntry.objects.exists()
+        wait_for(lambda: not FollowUp.objects.exists() and not OutboxEntry.objects.exists(),
+                 timeout=10, what="the worker to be woken", process=worker, log=log)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=30)
+    assert worker.returncode == 0
+    # Once more each (the follow-ups in all their parts), not over and over.
+    assert set(Job.objects.values_list("runs", flat=True)) == {2}
+
+
+def database_sessions_but_mine() -> set[int]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                       "AND pid <> pg_backend_pid()")
+        return {pid for (pid,) in cursor.fetchall()}
+
+
+def test_a_worker_keeps_its_database_sessions_from_one_poll_to_the_next(tmp_path):
+    """Not a new session at every poll (DATABASE_CONN_MAX_AGE is 0 outside `serve`): its own, its
+    heartbeat's and its wake-up listener's, the same for seconds of polling ten times a second."""
+    log = tmp_path / "worker.log"
+    worker = start(["run_worker"], log, TEST_WORKER_JOBS={"workflow.jobs.run_follow_ups": 0},
+                   WORKER_POLL_SECONDS=0.1, WORKER_FOLLOW_UP_PARTS=1)
+    try:
+        wait_for(lambda: Job.objects.filter(runs__gte=3).exists(), timeout=60,
+                 what="the worker's first runs", process=worker, log=log)
+        seen, runs = set(), Job.objects.get().runs
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline:
+            seen |= database_sessions_but_mine()
+            time.sleep(0.05)
+        assert Job.objects.get().runs >= runs + 10  # it did poll and run meanwhile
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=30)
+    assert 1 <= len(seen) <= 3, seen
+
+
+def test_on_postgresql_a_worker_whose_wake_up_connection_is_lost_listens_again(tmp_path, settings):
+    """Its listening connection ended by the server (as by a restart or a network fault): the
+    worker connects again, runs its jobs for a notification it may have missed, and is woken
+    again by the next commit."""
+    from django.db import connection
+
+    settings.WORKFLOW_FOLLOW_UPS_IN_TRANSACTION = False
+    agency = make_agency()
+    drafter = make_user("drafter", agency)
+    dossiers = [services.create_dossier(user=drafter, kind="plan", title=f"Kế hoạch {i}",
+                                        program="CT27", summary="Tóm tắt") for i in range(2)]
+    log = tmp_path / "worker.log"
+    worker = start(["run_worker"], log, TEST_WORKER_JOBS={"workflow.jobs.run_follow_ups": 60},
+                   WORKER_POLL_SECONDS=60, WORKER_FOLLOW_UP_PARTS=1)
+
+    def listeners():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pid FROM pg_stat_activity WHERE query = %s",
+                           ["LISTEN dossierflow_jobs"])
+            return [pid for (pid,) in cursor.fetchall()]
+
+    try:
+        wait_for(lambda: not FollowUp.objects.exists() and listeners(), timeout=60,
+                 what="the worker to listen", process=worker, log=log)
+        [lost] = listeners()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [lost])
+        services.transition_dossier(dossier_id=dossiers[0].pk, action="submit", user=drafter)
+        wait_for(lambda: not FollowUp.objects.exists(), timeout=10,
+                 what="the worker to listen again", process=worker, log=log)
+        assert listeners() and listeners() != [lost]
+        services.transition_dossier(dossier_id=dossiers[1].pk, action="submit", user=drafter)
+        wait_for(lambda: not FollowUp.objects.exists(), timeout=10,
+                 what="the worker to be woken again", process=worker, log=log)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=30)
+    assert worker.returncode == 0
+    text = log.read_text()
+    assert "lost its wake-up connection" in text and "wake-up connection is back" in text

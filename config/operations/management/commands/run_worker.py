@@ -3,7 +3,7 @@ import signal
 
 from django.core.management.base import BaseCommand
 
-from config.operations.worker import Worker, step_back
+from config.operations.worker import Worker, keep_connection, step_back
 
 logger = logging.getLogger("dossierflow.jobs")
 
@@ -27,6 +27,8 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         niceness = step_back()
+        if not once:
+            keep_connection()
         logger.info("worker %s started (niceness %d): %s", worker.name, niceness, ", ".join(
             f"{name} every {seconds}s" for name, seconds in worker.jobs.items()))
         runs = worker.run(once=once)

@@ -1,15 +1,19 @@
-"""Waking a worker when work arrives, instead of at its next poll (PostgreSQL).
+"""Waking an idle worker when work for it is committed, instead of at its next poll.
 
-On PostgreSQL each outbox table has a trigger (migration 0002_wake_workers) that, when rows are
-inserted, notifies the channel below with the name of the job that applies them; PostgreSQL
-delivers it when the transaction that wrote them commits, never for one rolled back. A worker
-listens on a connection of its own, and while idle waits for a notification instead of sleeping
-through its poll: the job named is made due, and the next person's inbox, the notifications,
-the search index and the mail follow a change within milliseconds instead of a second or more.
+Each outbox table has a trigger (migration 0002_wake_workers) that, when rows are inserted, names
+the job that applies them; the worker sees it once the transaction commits, never for one rolled
+back, and makes that job due at once. The next person's inbox and notification, the search
+index, the mail and the webhooks then follow a change within milliseconds instead of up to a
+second or more:
+- PostgreSQL notifies the channel below: the worker listens on a connection of its own, which
+  also wakes the workers of other machines;
+- SQLite has no notifications: the trigger counts the job's inserts in `dossierflow_wakeups`,
+  which the idle worker reads every SQLITE_READ_SECONDS (a read, which never waits for the
+  writer).
 
-A wake-up is only a hint. The poll remains: a worker whose listening connection is lost runs its
-jobs on their intervals, as on SQLite (which has no notifications), listens again a second later,
-and then runs every job, for those it may have missed meanwhile.
+A wake-up is only a hint. The poll stays: a worker whose listening connection is lost runs its
+jobs on their intervals, listens again a second later, and then runs every job once, for what it
+may have missed. WORKER_WAKE_UPS=0 turns it off (a pooler that cannot LISTEN).
 """
 
 import logging
@@ -20,39 +24,38 @@ from django.db import connection
 
 logger = logging.getLogger("dossierflow.jobs")
 
-CHANNEL = "dossierflow_jobs"  # the triggers' channel (migration 0002_wake_workers)
-SLICE_SECONDS = 0.5  # a stop is seen within this, while waiting for a notification
+CHANNEL = "dossierflow_jobs"  # the PostgreSQL triggers' channel
+SLICE_SECONDS = 0.5  # PostgreSQL: a stop is seen within this, while waiting for a notification
+SQLITE_READ_SECONDS = 0.05
 RECONNECT_SECONDS = 1  # between attempts to listen again after the connection was lost
 EVERY_JOB = "*"
 
 
 class Listener:
-    """A worker's listening connection; `wait` returns the jobs woken (names without a part)."""
+    """An idle worker's wait: `wait` returns the jobs woken (their names, without a part)."""
 
     def __init__(self):
-        self._connection = None
-        self._lost = False  # the connection was lost: notifications may have been missed
+        self._connection = None  # PostgreSQL: the listening connection
+        self._lost = False  # it was lost: notifications may have been missed
+        self._inserts = None  # SQLite: the counts last read
 
     def wait(self, seconds: float, stop) -> set[str]:
-        """Wait up to `seconds` for wake-ups, or until `stop` is set; on SQLite, only sleep.
-        After the connection was lost and made again, every job: {EVERY_JOB}."""
-        if connection.vendor != "postgresql" or not settings.WORKER_WAKE_UPS:
+        """Wait up to `seconds` for wake-ups, or until `stop` is set. After the listening
+        connection was lost and made again: every job, {EVERY_JOB}."""
+        deadline = time.monotonic() + seconds
+        if not settings.WORKER_WAKE_UPS or connection.vendor not in {"postgresql", "sqlite"}:
             stop.wait(seconds)
             return set()
-        deadline = time.monotonic() + seconds
         woken = set()
         while not woken and not stop.is_set() and (left := deadline - time.monotonic()) > 0:
             try:
-                listening = self._listening()
-                if self._lost:
-                    logger.info("worker's wake-up connection is back")
-                    self._lost = False
-                    return {EVERY_JOB}
-                woken = {n.payload for n in listening.notifies(
-                    timeout=min(left, SLICE_SECONDS), stop_after=1)}
-                # Those already arrived come with it: one wake-up for a burst of commits.
-                woken |= {n.payload for n in listening.notifies(timeout=0)}
-            except Exception:  # noqa: BLE001 - the poll goes on; connected again in a second
+                if connection.vendor == "sqlite":
+                    woken = self._inserted()
+                    if not woken:
+                        stop.wait(min(left, SQLITE_READ_SECONDS))
+                else:
+                    woken = self._notified(left)
+            except Exception:  # noqa: BLE001 - the poll goes on; listening again in a second
                 if not self._lost:
                     logger.warning("worker lost its wake-up connection; polling meanwhile",
                                    exc_info=True)
@@ -61,13 +64,29 @@ class Listener:
                 stop.wait(min(left, RECONNECT_SECONDS))
         return woken
 
-    def _listening(self):
+    def _notified(self, left: float) -> set[str]:
         if self._connection is None:
             raw = connection.get_new_connection(connection.get_connection_params())
             raw.autocommit = True
             raw.execute(f"LISTEN {CHANNEL}")
             self._connection = raw
-        return self._connection
+            if self._lost:
+                logger.info("worker's wake-up connection is back")
+                self._lost = False
+                return {EVERY_JOB}
+        woken = {n.payload for n in self._connection.notifies(
+            timeout=min(left, SLICE_SECONDS), stop_after=1)}
+        # Those already arrived come with it: one wake-up for a burst of commits.
+        return woken | {n.payload for n in self._connection.notifies(timeout=0)}
+
+    def _inserted(self) -> set[str]:
+        connection.ensure_connection()  # read through sqlite3 itself: twenty times a second
+        inserts = dict(connection.connection.execute(
+            "SELECT job, inserts FROM dossierflow_wakeups").fetchall())
+        before, self._inserts = self._inserts, inserts
+        if before is None:  # the first read: what was there before is the poll's
+            return set()
+        return {job for job, count in inserts.items() if count != before.get(job)}
 
     def close(self) -> None:
         if self._connection is not None:

@@ -57,7 +57,7 @@ WORKER_JOB_PARTS = {
 }
 WORKER_BATCH_SIZE = env_int("WORKER_BATCH_SIZE", 100)
 WORKER_POLL_SECONDS = env_float("WORKER_POLL_SECONDS", 1)
-# PostgreSQL: an idle worker is woken by the commit of work for it instead of waiting for its poll
+# An idle worker is woken by the commit of work for it instead of waiting for its poll
 # (config/operations/wakeups.py). Off behind a pooler that cannot LISTEN (PgBouncer in
 # transaction mode): the workers then poll only.
 WORKER_WAKE_UPS = env_bool("WORKER_WAKE_UPS", True)

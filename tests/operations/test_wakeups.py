@@ -1,0 +1,77 @@
+"""An idle worker is woken by the commit of work for it (config/operations/wakeups.py): on SQLite
+through the count its triggers keep, on PostgreSQL through notifications (test_processes.py)."""
+
+import importlib
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+from django.db import connection
+
+from tests.conftest import ON_POSTGRES
+from tests.operations.processes import ROOT, wait_for
+from tests.operations.test_web_server import sqlite_site
+
+SUBMIT = """
+from django.conf import settings
+from tests.factories import make_agency, make_user
+from workflow import services
+drafter = make_user("drafter", make_agency())
+dossier = services.create_dossier(user=drafter, kind="plan", title="Kế hoạch CNTT 2027",
+                                  program="CT27", summary="Tóm tắt")
+services.transition_dossier(dossier_id=dossier.pk, action="submit", user=drafter)
+"""
+
+
+def _count(database, sql) -> int:
+    with sqlite3.connect(database) as db:
+        return db.execute(sql).fetchone()[0]
+
+
+@pytest.mark.skipif(ON_POSTGRES, reason="SQLite's own; the PostgreSQL pass tests its own")
+def test_on_sqlite_an_idle_worker_is_woken_by_the_work_a_commit_writes(tmp_path):
+    """Its poll is a minute, yet the follow-ups of a dossier created and submitted by another
+    process are applied within seconds."""
+    env = {**sqlite_site(tmp_path), "WORKER_POLL_SECONDS": "60",
+           "WORKFLOW_FOLLOW_UPS_IN_TRANSACTION": "0", "SEARCH_PROCESS_ON_COMMIT": "0"}
+    database = tmp_path / "db.sqlite3"
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env,
+                   check=True, timeout=120)
+    log = tmp_path / "worker.log"
+    worker = subprocess.Popen([sys.executable, "manage.py", "run_worker"], cwd=ROOT, env=env,
+                              stdout=open(log, "wb"), stderr=subprocess.STDOUT)
+    try:
+        wait_for(lambda: _count(database, "SELECT count(*) FROM operations_job WHERE runs = 0"
+                                " OR status <> 'idle'") == 0
+                 and _count(database, "SELECT count(*) FROM operations_job") > 0,
+                 timeout=60, what="the worker's first runs", process=worker, log=log)
+        subprocess.run([sys.executable, "manage.py", "shell", "-c", SUBMIT], cwd=ROOT, env=env,
+                       check=True, timeout=120, capture_output=True)
+        assert _count(database, "SELECT count(*) FROM workflow_auditentry") == 2
+        wait_for(lambda: _count(database, "SELECT count(*) FROM workflow_followup") == 0
+                 and _count(database, "SELECT count(*) FROM search_outboxentry") == 0,
+                 timeout=10, what="the worker to be woken", process=worker, log=log)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    assert worker.returncode == 0
+
+
+@pytest.mark.django_db
+def test_every_outbox_table_has_its_wake_up_trigger():
+    """After all the migrations: a table that Django remakes on SQLite (for some changes of a
+    column) loses its triggers, and its worker would only poll. This test would say so."""
+    from django.apps import apps
+
+    migration = importlib.import_module("config.operations.migrations.0002_wake_workers")
+    tables = {apps.get_model(*key)._meta.db_table for key in migration.OUTBOXES}
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' "
+                           "AND name LIKE 'dossierflow_wake_%'")
+        else:
+            cursor.execute("SELECT tgrelid::regclass::text FROM pg_trigger "
+                           "WHERE tgname = 'dossierflow_wake_workers'")
+        triggered = {table for (table,) in cursor.fetchall()}
+    assert len(tables) == 5 and triggered == tables

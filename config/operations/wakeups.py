@@ -36,7 +36,7 @@ class Listener:
 
     def __init__(self):
         self._connection = None  # PostgreSQL: the listening connection
-        self._lost = False  # it was lost: notifications may have been missed
+        self._lost = False  # wake-ups failed: some may have been missed
         self._inserts = None  # SQLite: the counts last read
 
     def wait(self, seconds: float, stop) -> set[str]:
@@ -49,19 +49,21 @@ class Listener:
         woken = set()
         while not woken and not stop.is_set() and (left := deadline - time.monotonic()) > 0:
             try:
-                if connection.vendor == "sqlite":
-                    woken = self._inserted()
-                    if not woken:
-                        stop.wait(min(left, SQLITE_READ_SECONDS))
-                else:
-                    woken = self._notified(left)
+                on_sqlite = connection.vendor == "sqlite"
+                woken = self._inserted() if on_sqlite else self._notified(left)
             except Exception:  # noqa: BLE001 - the poll goes on; listening again in a second
                 if not self._lost:
-                    logger.warning("worker lost its wake-up connection; polling meanwhile",
-                                   exc_info=True)
+                    logger.warning("worker lost its wake-ups; polling meanwhile", exc_info=True)
                 self._lost = True
                 self.close()
                 stop.wait(min(left, RECONNECT_SECONDS))
+                continue
+            if self._lost:
+                logger.info("worker's wake-ups are back")
+                self._lost = False
+                return {EVERY_JOB}
+            if on_sqlite and not woken:
+                stop.wait(min(left, SQLITE_READ_SECONDS))
         return woken
 
     def _notified(self, left: float) -> set[str]:
@@ -70,10 +72,6 @@ class Listener:
             raw.autocommit = True
             raw.execute(f"LISTEN {CHANNEL}")
             self._connection = raw
-            if self._lost:
-                logger.info("worker's wake-up connection is back")
-                self._lost = False
-                return {EVERY_JOB}
         woken = {n.payload for n in self._connection.notifies(
             timeout=min(left, SLICE_SECONDS), stop_after=1)}
         # Those already arrived come with it: one wake-up for a burst of commits.

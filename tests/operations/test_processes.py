@@ -214,4 +214,4 @@ def test_on_postgresql_a_worker_whose_wake_up_connection_is_lost_listens_again(t
         worker.wait(timeout=30)
     assert worker.returncode == 0
     text = log.read_text()
-    assert "lost its wake-up connection" in text and "wake-up connection is back" in text
+    assert "lost its wake-ups" in text and "wake-ups are back" in text

@@ -10,7 +10,9 @@ written with the change that caused them are the truth; a job only applies them)
   row, shown in the admin with its traceback until an administrator retries it;
 - a heartbeat row per worker (read by /readyz) and one log line per job run;
 - a job of WORKER_JOB_PARTS split into parts, `name[k/n]`, each its own row (run, lease, retries)
-  called with `part=(k, n)`: several workers then share the job, each on its own part.
+  called with `part=(k, n)`: several workers then share the job, each on its own part;
+- an idle worker woken by the commit of work for a job, which it then runs at once instead of at
+  its next poll (wakeups.py).
 """
 
 import datetime

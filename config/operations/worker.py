@@ -41,6 +41,7 @@ from .wakeups import EVERY_JOB, Listener
 logger = logging.getLogger("dossierflow.jobs")
 
 
+WAKE_GAP_SECONDS = 0.2  # between two wake-ups of a worker (Worker.wake)
 _PART = re.compile(r"^(?P<job>[^\[\]]+)\[(?P<k>[1-9][0-9]*)/(?P<n>[1-9][0-9]*)\]$")
 
 
@@ -176,6 +177,7 @@ class Worker:
     )
     stop: threading.Event = field(default_factory=threading.Event)
     listener: Listener = field(default_factory=Listener)
+    _woken_at: float = field(default=float("-inf"), init=False)
 
     @property
     def lease(self) -> datetime.timedelta:
@@ -220,12 +222,18 @@ class Worker:
 
     def wake(self, jobs: set[str]) -> None:
         """The jobs woken (wakeups.py), each in all its parts, are due now: those idle only (a
-        failing job keeps its backoff; a running one sets its next run when it ends)."""
+        failing job keeps its backoff; a running one sets its next run when it ends).
+
+        At most once every WAKE_GAP_SECONDS: under a stream of commits the worker lets the
+        others of a busy moment gather, to apply them in one run instead of one run each."""
         names = [name for name in self.jobs
                  if EVERY_JOB in jobs or _job_and_part(name)[0] in jobs]
-        if names:
-            Job.objects.filter(name__in=names, status=Job.Status.IDLE,
-                               next_run_at__gt=timezone.now()).update(next_run_at=timezone.now())
+        if not names:
+            return
+        self.stop.wait(max(self._woken_at + WAKE_GAP_SECONDS - time.monotonic(), 0))
+        self._woken_at = time.monotonic()
+        Job.objects.filter(name__in=names, status=Job.Status.IDLE,
+                           next_run_at__gt=timezone.now()).update(next_run_at=timezone.now())
 
     def _beat(self) -> None:
         now = timezone.now()

@@ -14,7 +14,6 @@ from tests.operations.processes import ROOT, wait_for
 from tests.operations.test_web_server import sqlite_site
 
 SUBMIT = """
-from django.conf import settings
 from tests.factories import make_agency, make_user
 from workflow import services
 drafter = make_user("drafter", make_agency())

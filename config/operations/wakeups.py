@@ -46,10 +46,10 @@ class Listener:
         if not settings.WORKER_WAKE_UPS or connection.vendor not in {"postgresql", "sqlite"}:
             stop.wait(seconds)
             return set()
+        on_sqlite = connection.vendor == "sqlite"
         woken = set()
         while not woken and not stop.is_set() and (left := deadline - time.monotonic()) > 0:
             try:
-                on_sqlite = connection.vendor == "sqlite"
                 woken = self._inserted() if on_sqlite else self._notified(left)
             except Exception:  # noqa: BLE001 - the poll goes on; listening again in a second
                 if not self._lost:

@@ -232,8 +232,9 @@ class Worker:
             return
         self.stop.wait(max(self._woken_at + WAKE_GAP_SECONDS - time.monotonic(), 0))
         self._woken_at = time.monotonic()
+        now = timezone.now()
         Job.objects.filter(name__in=names, status=Job.Status.IDLE,
-                           next_run_at__gt=timezone.now()).update(next_run_at=timezone.now())
+                           next_run_at__gt=now).update(next_run_at=now)
 
     def _beat(self) -> None:
         now = timezone.now()

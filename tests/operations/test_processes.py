@@ -148,12 +148,17 @@ def test_on_postgresql_an_idle_worker_is_woken_by_the_work_a_commit_writes(tmp_p
             } == dict.fromkeys(before, 1)
 
 
-def database_sessions_but_mine() -> set[int]:
+def other_sessions(*, listening: bool = False) -> set[int]:
+    """The PostgreSQL sessions on the test's database but its own; with `listening`, only the
+    workers' wake-up listeners."""
     from django.db import connection
 
+    sql = ("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+           "AND pid <> pg_backend_pid()")
+    if listening:
+        sql += " AND query = 'LISTEN dossierflow_jobs'"
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-                       "AND pid <> pg_backend_pid()")
+        cursor.execute(sql)
         return {pid for (pid,) in cursor.fetchall()}
 
 
@@ -169,7 +174,7 @@ def test_a_worker_keeps_its_database_sessions_from_one_poll_to_the_next(tmp_path
         seen, runs = set(), Job.objects.get().runs
         deadline = time.monotonic() + 3
         while time.monotonic() < deadline:
-            seen |= database_sessions_but_mine()
+            seen |= other_sessions()
             time.sleep(0.05)
         assert Job.objects.get().runs >= runs + 10  # it did poll and run meanwhile
     finally:
@@ -193,22 +198,16 @@ def test_on_postgresql_a_worker_whose_wake_up_connection_is_lost_listens_again(t
     worker = start(["run_worker"], log, TEST_WORKER_JOBS={"workflow.jobs.run_follow_ups": 60},
                    WORKER_POLL_SECONDS=60, WORKER_FOLLOW_UP_PARTS=1)
 
-    def listeners():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pid FROM pg_stat_activity WHERE query = %s "
-                           "AND datname = current_database()", ["LISTEN dossierflow_jobs"])
-            return [pid for (pid,) in cursor.fetchall()]
-
     try:
-        wait_for(lambda: not FollowUp.objects.exists() and listeners(), timeout=60,
-                 what="the worker to listen", process=worker, log=log)
-        [lost] = listeners()
+        wait_for(lambda: not FollowUp.objects.exists() and other_sessions(listening=True),
+                 timeout=60, what="the worker to listen", process=worker, log=log)
+        [lost] = other_sessions(listening=True)
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_terminate_backend(%s)", [lost])
         services.transition_dossier(dossier_id=dossiers[0].pk, action="submit", user=drafter)
         wait_for(lambda: not FollowUp.objects.exists(), timeout=10,
                  what="the worker to listen again", process=worker, log=log)
-        assert listeners() and listeners() != [lost]
+        assert other_sessions(listening=True) - {lost}
         services.transition_dossier(dossier_id=dossiers[1].pk, action="submit", user=drafter)
         wait_for(lambda: not FollowUp.objects.exists(), timeout=10,
                  what="the worker to be woken again", process=worker, log=log)

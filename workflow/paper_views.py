@@ -2,9 +2,9 @@
 before approving."""
 
 import csv
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from documents.text import clean_text
 
 from . import decisions, paperwork, permissions, selectors
+from .paging import Pages
 
 
 @login_required
@@ -48,11 +49,12 @@ def register(request):
     entries = selectors.register_for(request.user, series=series, year=year, text=text)
     if request.GET.get("format") == "csv":
         return _register_csv(entries)
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    page = Pages(entries, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "workflow/register.html",
-        {"page": page, "series_choices": SERIES, "series": series, "year": year, "q": text},
+        {"page": page, "series_choices": SERIES, "series": series, "year": year, "q": text,
+         "query": urlencode({"q": text, "series": series, "year": year or ""})},
     )
 
 

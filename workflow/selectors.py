@@ -5,6 +5,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.paginator import Page
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -28,6 +29,7 @@ from .models import (
     Seat,
     Vote,
 )
+from .paging import first_page
 from .people import display_name
 from .permissions import (
     ballots_are_shown,
@@ -44,7 +46,9 @@ from .permissions import (
 )
 from .reads import once
 from .roles import ADMINISTRATOR, COUNCIL_MEMBER, DRAFTER, ROLE_LABELS, preload_roles, roles_of
-from .states import ROLE_QUEUES, TIMED_STAGES, DossierKind
+from .states import QUEUES, ROLE_QUEUES, TIMED_STAGES, DossierKind, Queue
+
+HOME_ROWS = 10  # the most urgent dossiers of each home page list; the rest in the dossier list
 
 # Who may do what is workflow.permissions' to say; these names stay importable from here.
 __all__ = [
@@ -174,11 +178,14 @@ def overdue_dossiers(user, today) -> QuerySet[Dossier]:
 
 
 def dossiers_matching(
-    user, *, kind="", stage="", agency=None, year=None, overdue=None
+    user, *, kind="", stage="", agency=None, year=None, overdue=None, queue=""
 ) -> QuerySet[Dossier]:
     """The dossiers the user may see, narrowed the way every list, export and figure narrows
-    them: kind, stage, agency, the year they were created in, overdue (True) or not (False)."""
+    them: kind, stage, agency, the year they were created in, overdue (True) or not (False),
+    the stages of a home page list (states.QUEUES)."""
     dossiers = dossiers_visible_to(user)
+    if queue:
+        dossiers = dossiers.filter(state__in=QUEUES[queue].stages)
     if kind:
         dossiers = dossiers.filter(kind=kind)
     if stage:
@@ -196,15 +203,22 @@ def dossiers_matching(
     return dossiers
 
 
-def home_sections(user) -> list[tuple[str, QuerySet[Dossier]]]:
+def due_first(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier]:
+    """The most urgent first: by the current stage's due date, those without one last."""
+    return dossiers.order_by(F("stage_due_on").asc(nulls_last=True), "id")
+
+
+def home_sections(user) -> list[tuple[Queue, Page]]:
+    """The role's lists (states.ROLE_QUEUES): the first page of each, the most urgent first (the
+    page costs the same however long the list grows; the whole list is one click on)."""
     roles = roles_of(user)
     visible = dossiers_visible_to(user)
     sections, seen = [], set()
-    for role, heading, stages in ROLE_QUEUES:
-        if role in roles and str(heading) not in seen:
-            seen.add(str(heading))
+    for queue in ROLE_QUEUES:
+        if queue.role in roles and queue.slug not in seen:
+            seen.add(queue.slug)
             sections.append(
-                (heading, visible.filter(state__in=stages).order_by("stage_due_on", "id"))
+                (queue, first_page(due_first(visible.filter(state__in=queue.stages)), HOME_ROWS))
             )
     return sections
 

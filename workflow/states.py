@@ -1,6 +1,8 @@
 """The stages of a dossier and the kinds of dossier, the stage groups every rule is written
 against, and which role works each stage. Nothing else names a group of stages."""
 
+from typing import NamedTuple
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -74,15 +76,32 @@ def stages_of(role: str) -> frozenset[str]:
     return frozenset(stage for stage, owner in STAGE_ROLES.items() if owner == role)
 
 
-# The home page: (role, heading, stages). Each role's own work, split where it reads better, and
-# what a role follows without holding it (the drafter's dossiers under review; the council's).
+class Queue(NamedTuple):
+    """A list of the home page: `slug` names it in the dossier list's address (?queue=)."""
+
+    slug: str
+    role: str
+    heading: str
+    stages: frozenset[str]
+
+
+# The home page's lists. Each role's own work, split where it reads better, and what a role
+# follows without holding it (the drafter's dossiers under review; the council's).
 ROLE_QUEUES = [
-    (roles.DRAFTER, _("Drafts and dossiers returned for revision"), stages_of(roles.DRAFTER)),
-    (roles.DRAFTER, _("Your agency's dossiers under review"), IN_REVIEW_STAGES),
-    (roles.SECRETARY, _("Submitted dossiers to check for completeness"), {Stage.SUBMITTED}),
-    (roles.SECRETARY, _("Dossiers in council review"), {Stage.COUNCIL_REVIEW}),
-    (roles.COUNCIL_MEMBER, _("Dossiers in council review"), {Stage.COUNCIL_REVIEW}),
-    (roles.APPRAISER, _("Dossiers awaiting appraisal"), stages_of(roles.APPRAISER)),
-    (roles.APPROVER, _("Dossiers awaiting your decision"), stages_of(roles.APPROVER)),
-    (roles.CLERK, _("Decided dossiers to archive"), stages_of(roles.CLERK)),
+    Queue("drafts", roles.DRAFTER, _("Drafts and dossiers returned for revision"),
+          stages_of(roles.DRAFTER)),
+    Queue("under-review", roles.DRAFTER, _("Your agency's dossiers under review"),
+          IN_REVIEW_STAGES),
+    Queue("to-check", roles.SECRETARY, _("Submitted dossiers to check for completeness"),
+          frozenset({Stage.SUBMITTED})),
+    Queue("council", roles.SECRETARY, _("Dossiers in council review"),
+          frozenset({Stage.COUNCIL_REVIEW})),
+    Queue("council", roles.COUNCIL_MEMBER, _("Dossiers in council review"),
+          frozenset({Stage.COUNCIL_REVIEW})),
+    Queue("to-appraise", roles.APPRAISER, _("Dossiers awaiting appraisal"),
+          stages_of(roles.APPRAISER)),
+    Queue("to-decide", roles.APPROVER, _("Dossiers awaiting your decision"),
+          stages_of(roles.APPROVER)),
+    Queue("to-archive", roles.CLERK, _("Decided dossiers to archive"), stages_of(roles.CLERK)),
 ]
+QUEUES = {queue.slug: queue for queue in ROLE_QUEUES}  # a slug held by two roles: one list

@@ -1,7 +1,7 @@
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,13 +22,15 @@ from .forms import (
     TransitionForm,
     VoteForm,
 )
+from .paging import Pages, first_page
 from .roles import ROLE_LABELS, roles_of
-from .states import DossierKind, Stage
+from .states import QUEUES, DossierKind, Stage
 
 # Database ids are 64-bit; a larger number in a URL or a form names nothing (and would overflow
 # SQLite's integers).
 MAX_ID = 2**63
 RECENT_HISTORY = 10
+LIST_ROWS = 25  # a page of the dossier list and of the inbox
 
 
 @login_required
@@ -36,7 +38,8 @@ def home(request):
     roles = roles_of(request.user)
     overdue = None
     if permissions.sees_overdue(request.user):
-        overdue = selectors.overdue_dossiers(request.user, timezone.localdate())
+        overdue = first_page(selectors.due_first(
+            selectors.overdue_dossiers(request.user, timezone.localdate())), selectors.HOME_ROWS)
     return render(
         request,
         "workflow/home.html",
@@ -51,21 +54,33 @@ def home(request):
 
 @login_required
 def dossier_list(request):
-    stage = request.GET.get("stage", "")
-    stage = stage if stage in Stage.values else ""
-    kind = request.GET.get("kind", "")
-    kind = kind if kind in DossierKind.values else ""
-    dossiers = selectors.dossiers_matching(request.user, kind=kind, stage=stage)
-    page = Paginator(dossiers, 25).get_page(request.GET.get("page"))
+    """Every dossier the user may see, newest change first; narrowed by stage and kind, or to a
+    home page list (?queue=) or the overdue ones (?overdue=1), then most urgent first."""
+    wanted = {name: request.GET.get(name, "") for name in ("stage", "kind", "queue", "overdue")}
+    filters = {
+        "stage": wanted["stage"] if wanted["stage"] in Stage.values else "",
+        "kind": wanted["kind"] if wanted["kind"] in DossierKind.values else "",
+        "queue": wanted["queue"] if wanted["queue"] in QUEUES else "",
+        "overdue": "1" if wanted["overdue"] == "1" else "",
+    }
+    dossiers = selectors.dossiers_matching(
+        request.user, kind=filters["kind"], stage=filters["stage"], queue=filters["queue"],
+        overdue=True if filters["overdue"] else None)
+    if filters["queue"] or filters["overdue"]:
+        dossiers = selectors.due_first(dossiers)
+    page = Pages(dossiers, LIST_ROWS).get_page(request.GET.get("page"))
     return render(
         request,
         "workflow/dossier_list.html",
         {
             "page": page,
+            "query": urlencode({k: v for k, v in filters.items() if v}),
             "stages": Stage.choices,
             "kinds": DossierKind.choices,
-            "stage": stage,
-            "kind": kind,
+            "stage": filters["stage"],
+            "kind": filters["kind"],
+            "queue": QUEUES.get(filters["queue"]),
+            "overdue": filters["overdue"],
         },
     )
 
@@ -190,7 +205,8 @@ def inbox(request):
         request,
         "workflow/inbox.html",
         {
-            "tasks": selectors.inbox_for(request.user),
+            "tasks": Pages(selectors.inbox_for(request.user), LIST_ROWS).get_page(
+                request.GET.get("page")),
             "open_votes": selectors.open_votes_for(request.user),
             "today": timezone.localdate(),
         },

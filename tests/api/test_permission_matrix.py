@@ -292,7 +292,7 @@ def test_every_role_lists_and_searches_what_the_pages_show(world):
         page = _session(world, role).get(reverse("workflow:dossier_list"))
         assert listed.status_code == 200
         html = page.content.decode()
-        assert re.search(r"(Trang|Page) 1 (/|of) 1\b", html), role  # every dossier on one page
+        assert 'rel="next"' not in html, role  # every dossier on one page
         shown_rows = re.findall(r'<td><a href="[^"]*/dossiers/\d+/">', html)
         assert listed.json()["count"] == len(shown_rows), role
         searched = world.client(role).get("/search?q=kế hoạch")

@@ -163,5 +163,5 @@ def test_the_home_page_lists_every_stage_whose_task_waits_on_the_role():
     from workflow.states import ROLE_QUEUES
 
     for node in flows.STAGE_TASKS:
-        shown = set().union(*(stages for role, _, stages in ROLE_QUEUES if role == node.role))
+        shown = set().union(*(q.stages for q in ROLE_QUEUES if q.role == node.role))
         assert node.stage in shown, (node.role, node.stage)

@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -14,6 +13,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from ..paging import Pages
 from ..permissions import may_see_dashboard
 from ..states import DossierKind, Stage
 from . import exports, tables
@@ -65,7 +65,7 @@ def dashboard(request):
 def dossier_list(request):
     filters = _allowed(request)
     dossiers = filtered_dossiers(request.user, filters).order_by("-created_at", "-id")
-    page = Paginator(dossiers, 50).get_page(request.GET.get("page"))
+    page = Pages(dossiers, 50).get_page(request.GET.get("page"))
     narrowed = []
     if filters.stage:
         narrowed.append(Stage(filters.stage).label)

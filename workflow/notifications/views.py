@@ -1,12 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ..paging import Pages
 from . import services
 from .events import describe
 from .forms import PreferencesForm
@@ -15,7 +15,7 @@ from .mail import link_for
 
 @login_required
 def notification_list(request):
-    page = Paginator(services.notifications_of(request.user), 20).get_page(request.GET.get("page"))
+    page = Pages(services.notifications_of(request.user), 20).get_page(request.GET.get("page"))
     for notification in page:
         notification.subject, notification.lines = describe(notification.kind, notification.context)
     return render(request, "notifications/list.html", {"page": page})

@@ -39,11 +39,24 @@ class Listener:
         self._lost = False  # wake-ups failed: some may have been missed
         self._inserts = None  # SQLite: the counts last read
 
+    def start(self) -> None:
+        """Listen from now on: at the worker's start, before its first runs, so that what is
+        committed during them wakes its first wait."""
+        if not self._on():
+            return
+        try:
+            if connection.vendor == "sqlite":
+                self._inserted()  # the counts from which the first wait sees what is new
+            else:
+                self._listen()
+        except Exception:  # noqa: BLE001 - the first wait listens again
+            self._lose()
+
     def wait(self, seconds: float, stop) -> set[str]:
         """Wait up to `seconds` for wake-ups, or until `stop` is set. After the listening
         connection was lost and made again: every job, {EVERY_JOB}."""
         deadline = time.monotonic() + seconds
-        if not settings.WORKER_WAKE_UPS or connection.vendor not in {"postgresql", "sqlite"}:
+        if not self._on():
             stop.wait(seconds)
             return set()
         on_sqlite = connection.vendor == "sqlite"
@@ -52,10 +65,7 @@ class Listener:
             try:
                 woken = self._inserted() if on_sqlite else self._notified(left)
             except Exception:  # noqa: BLE001 - the poll goes on; listening again in a second
-                if not self._lost:
-                    logger.warning("worker lost its wake-ups; polling meanwhile", exc_info=True)
-                self._lost = True
-                self.close()
+                self._lose()
                 stop.wait(min(left, RECONNECT_SECONDS))
                 continue
             if self._lost:
@@ -66,12 +76,25 @@ class Listener:
                 stop.wait(min(left, SQLITE_READ_SECONDS))
         return woken
 
-    def _notified(self, left: float) -> set[str]:
+    @staticmethod
+    def _on() -> bool:
+        return settings.WORKER_WAKE_UPS and connection.vendor in {"postgresql", "sqlite"}
+
+    def _lose(self) -> None:
+        if not self._lost:
+            logger.warning("worker lost its wake-ups; polling meanwhile", exc_info=True)
+        self._lost = True
+        self.close()
+
+    def _listen(self) -> None:
         if self._connection is None:
             raw = connection.get_new_connection(connection.get_connection_params())
             raw.autocommit = True
             raw.execute(f"LISTEN {CHANNEL}")
             self._connection = raw
+
+    def _notified(self, left: float) -> set[str]:
+        self._listen()
         woken = {n.payload for n in self._connection.notifies(
             timeout=min(left, SLICE_SECONDS), stop_after=1)}
         # Those already arrived come with it: one wake-up for a burst of commits.

@@ -186,6 +186,8 @@ class Worker:
     def run(self, *, once: bool = False) -> int:
         """Run due jobs until stopped (or one pass with once=True); returns the runs made."""
         sync_jobs(self.jobs)
+        if not once:
+            self.listener.start()
         beat = threading.Thread(target=self._heartbeat, name="worker-heartbeat", daemon=True)
         self._beat()
         beat.start()

@@ -8,6 +8,7 @@ import signal
 import time
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 from viewflow.workflow.models import Task
 
@@ -146,6 +147,35 @@ def test_on_postgresql_an_idle_worker_is_woken_by_the_work_a_commit_writes(tmp_p
     # Once more each (the follow-ups in all their parts), not over and over.
     assert {name: runs - before[name] for name, runs in Job.objects.values_list("name", "runs")
             } == dict.fromkeys(before, 1)
+
+
+def test_on_postgresql_work_committed_during_the_workers_first_run_wakes_it(tmp_path, settings):
+    """It listens before its first runs: a transition committed while it applies the follow-ups
+    waiting at its start is applied right after, not at its poll a minute on."""
+    settings.WORKFLOW_FOLLOW_UPS_IN_TRANSACTION = False
+    drafter = make_user("drafter", make_agency())
+    with transaction.atomic():  # a run of some seconds
+        for n in range(300):
+            services.create_dossier(user=drafter, kind="plan", title=f"Kế hoạch {n}",
+                                    program="CT27", summary="Tóm tắt")
+    log = tmp_path / "worker.log"
+    worker = start(["run_worker"], log, TEST_WORKER_JOBS={"workflow.jobs.run_follow_ups": 60},
+                   WORKER_POLL_SECONDS=60, WORKER_BATCH_SIZE=1000, WORKER_FOLLOW_UP_PARTS=1)
+    try:
+        def running():
+            return Job.objects.filter(status=Job.Status.RUNNING).exists()
+
+        wait_for(running, timeout=60, what="the worker's first run", process=worker, log=log)
+        last = services.create_dossier(user=drafter, kind="plan", title="Kế hoạch cuối",
+                                       program="CT27", summary="Tóm tắt")
+        services.transition_dossier(dossier_id=last.pk, action="submit", user=drafter)
+        assert running(), "the run ended before the transition: nothing tested"
+        wait_for(lambda: not FollowUp.objects.exists(), timeout=15,
+                 what="the follow-up committed during the run", process=worker, log=log)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=30)
+    assert worker.returncode == 0
 
 
 def other_sessions(*, listening: bool = False) -> set[int]:

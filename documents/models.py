@@ -32,7 +32,7 @@ class Document(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
-        ordering = ["dossier", "created_at", "id"]
+        ordering = ["dossier_id", "created_at", "id"]
         verbose_name = _("document")
         verbose_name_plural = _("documents")
         constraints = [
@@ -73,7 +73,7 @@ class DocumentVersion(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
-        ordering = ["document", "number"]
+        ordering = ["document_id", "number"]
         verbose_name = _("document version")
         verbose_name_plural = _("document versions")
         constraints = [

@@ -85,3 +85,17 @@ def test_the_page_says_which_council_members_still_hold_the_round(client):
     waiting = {m.username for m in (members[0], members[2], members[3])}
     assert {name for name in waiting if name in held_by} == waiting
     assert members[1].username not in held_by
+
+
+@pytest.mark.parametrize("model", ["workflow.Round", "workflow.RoundSeat", "workflow.Vote",
+                                   "workflow.Appraisal", "documents.Document",
+                                   "documents.DocumentVersion"])
+def test_a_dossiers_records_in_their_own_order_are_read_without_joining_another_table(model):
+    """Ordered by their dossier (round, document) as a column, not as the row it points to: that
+    ordering followed the dossier's own (by when it last changed) through one or two joins, on
+    every list of rounds, seats, votes, documents and versions (bench/pages)."""
+    from django.apps import apps
+
+    sql = str(apps.get_model(model).objects.filter(pk=1).query)
+    assert " JOIN " not in sql, sql
+    assert " ORDER BY " in sql

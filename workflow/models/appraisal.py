@@ -45,7 +45,7 @@ class Appraisal(models.Model):
     )
 
     class Meta:
-        ordering = ["dossier", "created_at", "id"]
+        ordering = ["dossier_id", "created_at", "id"]
         verbose_name = _("appraisal")
         verbose_name_plural = _("appraisals")
 

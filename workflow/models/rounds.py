@@ -60,7 +60,7 @@ class Round(models.Model):
     secret_ballot = models.BooleanField(_("secret ballot"), default=False)
 
     class Meta:
-        ordering = ["dossier", "number"]
+        ordering = ["dossier_id", "number"]
         verbose_name = _("review round")
         verbose_name_plural = _("review rounds")
         constraints = [
@@ -94,7 +94,7 @@ class RoundSeat(models.Model):
     role = models.CharField(_("seat"), max_length=20, choices=Seat)
 
     class Meta:
-        ordering = ["round", "role", "id"]
+        ordering = ["round_id", "role", "id"]
         verbose_name = _("council seat")
         verbose_name_plural = _("council seats")
         constraints = [
@@ -137,7 +137,7 @@ class Vote(models.Model):
     )
 
     class Meta:
-        ordering = ["round", "cast_at", "id"]
+        ordering = ["round_id", "cast_at", "id"]
         verbose_name = _("vote")
         verbose_name_plural = _("votes")
         constraints = [

@@ -253,3 +253,15 @@ def test_a_holiday_entered_after_a_transition_counts_for_the_next(people):
     assert second.stage_due_on == first.stage_due_on + datetime.timedelta(
         days=1 if first.stage_due_on.weekday() < 4 else 3
     )
+
+
+def test_under_the_worker_a_transition_writes_its_follow_up_without_reading_the_outbox(
+    under_the_worker, people
+):
+    """The outbox is read only to keep the order when follow-ups are written in the transaction
+    and some still wait; under the worker every follow-up waits anyway: one INSERT, no SELECT."""
+    dossier = create(people["drafter"])
+    with CaptureQueriesContext(connection) as captured:
+        take(dossier, "submit", people["drafter"])
+    on_outbox = [q["sql"] for q in captured.captured_queries if "workflow_followup" in q["sql"]]
+    assert len(on_outbox) == 1 and on_outbox[0].startswith("INSERT"), on_outbox

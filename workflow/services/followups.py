@@ -28,13 +28,16 @@ from ..signals import dossier_created, dossier_transitioned
 
 def follow_up(dossier: Dossier, entry: AuditEntry) -> None:
     """In the transaction of the change recorded by `entry`, with the dossier's row locked."""
-    # A dossier with follow-ups still waiting (written under the other setting) keeps its order;
-    # a dossier being created has none.
-    waiting = entry.action != actions.CREATE and FollowUp.objects.filter(dossier=dossier).exists()
-    if settings.WORKFLOW_FOLLOW_UPS_IN_TRANSACTION and not waiting:
+    if settings.WORKFLOW_FOLLOW_UPS_IN_TRANSACTION and not _waiting(dossier, entry):
         _apply(dossier, entry)
     else:
         FollowUp.objects.create(entry=entry, dossier=dossier)
+
+
+def _waiting(dossier: Dossier, entry: AuditEntry) -> bool:
+    """Whether the dossier has follow-ups still waiting (written under the other setting): the
+    new one then waits behind them, in order. A dossier being created has none."""
+    return entry.action != actions.CREATE and FollowUp.objects.filter(dossier=dossier).exists()
 
 
 def _apply(dossier: Dossier, entry: AuditEntry) -> None:

@@ -211,10 +211,11 @@ class Worker:
         if not connection.in_atomic_block:  # (a test's transaction holds it open)
             close_old_connections()
         now = timezone.now()
-        due = Job.objects.filter(name__in=list(self.jobs), next_run_at__lte=now).exclude(
+        due = set(Job.objects.filter(name__in=list(self.jobs), next_run_at__lte=now).exclude(
             status=Job.Status.FAILED).filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
+            .values_list("name", flat=True))
         ran = 0
-        for name in due.values_list("name", flat=True):
+        for name in [name for name in self.jobs if name in due]:  # in WORKER_JOBS' order
             if self.stop.is_set():
                 break
             if claim(name, self.name, lease=self.lease):

@@ -30,15 +30,17 @@ AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None
 AXES_VERBOSE = False
 
-# The worker (`manage.py run_worker`): each job is a dotted path -> interval in seconds.
+# The worker (`manage.py run_worker`): each job is a dotted path -> interval in seconds, the most
+# urgent first: a worker runs the jobs due at once in this order. The next person's inbox and
+# notification first; the PDF/A copies, which take a second or more each, after the quick ones.
 WORKER_JOBS = {
-    "search.jobs.run_search_outbox": 5,
-    "workflow.jobs.run_workflow_timers": 60,
     "workflow.jobs.run_follow_ups": 1,
-    "config.api.jobs.run_webhook_deliveries": 5,
+    "search.jobs.run_search_outbox": 5,
     "workflow.notifications.jobs.run_mail_deliveries": 5,
-    "workflow.notifications.jobs.run_reminder_sweep": 3600,
+    "config.api.jobs.run_webhook_deliveries": 5,
+    "workflow.jobs.run_workflow_timers": 60,
     "documents.jobs.run_pdf_renditions": 5,
+    "workflow.notifications.jobs.run_reminder_sweep": 3600,
     "documents.jobs.run_form_key_pruning": 3600,
 }
 # The workers `manage.py serve` (make run) starts beside the web server. On PostgreSQL two apply

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from workflow.jobs import run_workflow_timers
 
-calls: list[int] = []  # in-process runs of run_counting
+calls: list = []  # in-process runs of run_counting (its limit), run_zulu and run_alpha
 parts: list[tuple[int, int]] = []  # in-process runs of run_part
 
 
@@ -23,6 +23,16 @@ def run_counting(*, limit: int = 100) -> int:
 def run_part(*, limit: int = 100, part: tuple[int, int] = (1, 1)) -> int:
     parts.append(part)
     return 1
+
+
+def run_zulu(*, limit: int = 100) -> int:
+    calls.append("zulu")
+    return 0
+
+
+def run_alpha(*, limit: int = 100) -> int:
+    calls.append("alpha")
+    return 0
 
 
 def run_failing(*, limit: int = 100) -> int:

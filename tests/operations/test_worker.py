@@ -49,6 +49,17 @@ def test_a_job_runs_then_waits_its_interval_and_is_logged(settings, fast_worker,
 
 
 @pytest.mark.django_db
+def test_the_jobs_due_at_once_run_in_the_order_of_the_setting(settings, fast_worker):
+    """The setting lists the most urgent first: a slow job listed after a quick one (the PDF/A
+    copies after the follow-ups) does not hold it up."""
+    settings.WORKER_JOBS = {"tests.operations.jobs.run_zulu": 5,
+                            "tests.operations.jobs.run_alpha": 5}
+    jobs.calls.clear()
+    assert worker.Worker().run(once=True) == 2
+    assert jobs.calls == ["zulu", "alpha"]
+
+
+@pytest.mark.django_db
 def test_a_failing_job_backs_off_then_fails_and_an_administrator_retries_it(
     settings, fast_worker, client
 ):
@@ -155,6 +166,12 @@ def test_the_shipped_jobs_are_registered():
     for name in settings.WORKER_JOBS:
         assert callable(import_string(name))
     assert set(settings.WORKER_JOB_PARTS) <= set(settings.WORKER_JOBS)
+    # The next person's inbox first; the slow PDF/A copies after the quick ones.
+    order = list(settings.WORKER_JOBS)
+    assert order[0] == "workflow.jobs.run_follow_ups"
+    assert order.index("documents.jobs.run_pdf_renditions") > max(order.index(job) for job in (
+        "search.jobs.run_search_outbox", "workflow.notifications.jobs.run_mail_deliveries",
+        "config.api.jobs.run_webhook_deliveries", "workflow.jobs.run_workflow_timers"))
 
 
 @pytest.mark.django_db

@@ -44,22 +44,18 @@ WORKER_JOBS = {
     "documents.jobs.run_form_key_pruning": 3600,
 }
 # The workers `manage.py serve` (make run) starts beside the web server. On PostgreSQL two apply
-# the transitions' follow-ups at half again the rate of one (bench/workflow). On SQLite, whose one
-# writer they would wait for in turn, the follow-ups stay in one part (below); the second worker
-# is there for the latency: while one makes a PDF/A copy (a second or more in LibreOffice), the
-# other applies the next transition's follow-ups, which one worker would do only after it.
-WORKER_PROCESSES = env_int("WORKER_PROCESSES", 2)
+# the transitions' follow-ups at half again the rate of one (bench/workflow); on SQLite, whose one
+# writer they would wait for in turn, a second only adds waiting.
+WORKER_PROCESSES = env_int("WORKER_PROCESSES", 2 if _ON_POSTGRESQL else 1)
 # How much the workers step back from the web server for the CPU (os.nice; 0: not at all). On
 # PostgreSQL the transitions taken went from 220 to 400 a second beside two workers at 10, and
 # the follow-ups were applied as fast (bench/workflow); on SQLite a worker put back holds the one
 # writer's lock longer and the web server waits for it (the rate taken fell), so there it is 0.
 WORKER_NICE = env_int("WORKER_NICE", 10 if _ON_POSTGRESQL else 0)
 # A job split into parts, each its own run, so that several workers share it: the follow-ups in
-# as many parts as workers (on several machines: as many as all the workers there are); on SQLite
-# in one, since its one writer applies them one at a time anyway.
+# as many parts as workers (on several machines: as many as all the workers there are).
 WORKER_JOB_PARTS = {
-    "workflow.jobs.run_follow_ups": env_int(
-        "WORKER_FOLLOW_UP_PARTS", WORKER_PROCESSES if _ON_POSTGRESQL else 1),
+    "workflow.jobs.run_follow_ups": env_int("WORKER_FOLLOW_UP_PARTS", WORKER_PROCESSES),
 }
 WORKER_BATCH_SIZE = env_int("WORKER_BATCH_SIZE", 100)
 WORKER_POLL_SECONDS = env_float("WORKER_POLL_SECONDS", 1)

@@ -208,6 +208,12 @@ def due_first(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier]:
     return dossiers.order_by(F("stage_due_on").asc(nulls_last=True), "id")
 
 
+def most_overdue(user, today) -> Page:
+    """The home page's overdue list: its first page, the longest overdue first (the dashboard's
+    dossier list, ?overdue=1, holds them all)."""
+    return first_page(due_first(overdue_dossiers(user, today)), HOME_ROWS)
+
+
 def home_sections(user) -> list[tuple[Queue, Page]]:
     """The role's lists (states.ROLE_QUEUES): the first page of each, the most urgent first (the
     page costs the same however long the list grows; the whole list is one click on)."""

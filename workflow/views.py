@@ -22,7 +22,7 @@ from .forms import (
     TransitionForm,
     VoteForm,
 )
-from .paging import Pages, first_page
+from .paging import Pages
 from .roles import ROLE_LABELS, roles_of
 from .states import QUEUES, DossierKind, Stage
 
@@ -38,8 +38,7 @@ def home(request):
     roles = roles_of(request.user)
     overdue = None
     if permissions.sees_overdue(request.user):
-        overdue = first_page(selectors.due_first(
-            selectors.overdue_dossiers(request.user, timezone.localdate())), selectors.HOME_ROWS)
+        overdue = selectors.most_overdue(request.user, timezone.localdate())
     return render(
         request,
         "workflow/home.html",
@@ -52,21 +51,21 @@ def home(request):
     )
 
 
+def _one_of(params, name: str, allowed) -> str:
+    """The query string's value if it is one of `allowed`; anything else is no filter."""
+    value = params.get(name, "")
+    return value if value in allowed else ""
+
+
 @login_required
 def dossier_list(request):
     """Every dossier the user may see, newest change first; narrowed by stage and kind, or to a
-    home page list (?queue=) or the overdue ones (?overdue=1), then most urgent first."""
-    wanted = {name: request.GET.get(name, "") for name in ("stage", "kind", "queue", "overdue")}
-    filters = {
-        "stage": wanted["stage"] if wanted["stage"] in Stage.values else "",
-        "kind": wanted["kind"] if wanted["kind"] in DossierKind.values else "",
-        "queue": wanted["queue"] if wanted["queue"] in QUEUES else "",
-        "overdue": "1" if wanted["overdue"] == "1" else "",
-    }
-    dossiers = selectors.dossiers_matching(
-        request.user, kind=filters["kind"], stage=filters["stage"], queue=filters["queue"],
-        overdue=True if filters["overdue"] else None)
-    if filters["queue"] or filters["overdue"]:
+    home page list (?queue=), then most urgent first."""
+    stage = _one_of(request.GET, "stage", Stage.values)
+    kind = _one_of(request.GET, "kind", DossierKind.values)
+    queue = _one_of(request.GET, "queue", QUEUES)
+    dossiers = selectors.dossiers_matching(request.user, kind=kind, stage=stage, queue=queue)
+    if queue:
         dossiers = selectors.due_first(dossiers)
     page = Pages(dossiers, LIST_ROWS).get_page(request.GET.get("page"))
     return render(
@@ -74,13 +73,13 @@ def dossier_list(request):
         "workflow/dossier_list.html",
         {
             "page": page,
-            "query": urlencode({k: v for k, v in filters.items() if v}),
+            "query": urlencode({k: v for k, v in [("stage", stage), ("kind", kind),
+                                                  ("queue", queue)] if v}),
             "stages": Stage.choices,
             "kinds": DossierKind.choices,
-            "stage": filters["stage"],
-            "kind": filters["kind"],
-            "queue": QUEUES.get(filters["queue"]),
-            "overdue": filters["overdue"],
+            "stage": stage,
+            "kind": kind,
+            "queue": QUEUES.get(queue),
         },
     )
 

@@ -2,6 +2,7 @@
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -32,6 +33,12 @@ def start(args, log: Path, **extra) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "manage.py", *args], cwd=ROOT,
                             env=environment(**extra), stdout=open(log, "ab"),
                             stderr=subprocess.STDOUT)
+
+
+def stop(process: subprocess.Popen, timeout: float = 30) -> int:
+    """SIGTERM, as systemd or Ctrl-C would: the process finishes what it is doing; its exit code."""
+    process.send_signal(signal.SIGTERM)
+    return process.wait(timeout=timeout)
 
 
 def free_port() -> int:

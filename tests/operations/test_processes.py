@@ -14,7 +14,7 @@ from viewflow.workflow.models import Task
 
 from config.operations.models import Job, WorkerHeartbeat
 from tests.factories import make_agency, make_dossier, make_user
-from tests.operations.processes import start, wait_for
+from tests.operations.processes import start, stop, wait_for
 from tests.workflow.test_voting import council, deadline_timer, open_round_on
 from workflow import services
 from workflow.models import AuditEntry, FollowUp, Round
@@ -41,8 +41,7 @@ def test_on_postgresql_a_worker_steps_back_from_the_web_server_for_the_cpu(tmp_p
         # Ten lower than this test's (a test run itself put back stops at the lowest, 19).
         assert os.getpriority(os.PRIO_PROCESS, worker.pid) == min(os.nice(0) + 10, 19)
     finally:
-        worker.send_signal(signal.SIGTERM)
-        worker.wait(timeout=30)
+        stop(worker)
 
 
 def test_a_worker_killed_mid_job_leaves_the_job_to_another_that_does_it_once(tmp_path):
@@ -67,8 +66,7 @@ def test_a_worker_killed_mid_job_leaves_the_job_to_another_that_does_it_once(tmp
     try:
         wait_for(lambda: Job.objects.get().runs >= 1, timeout=60,
                  what="the second worker to run the job", process=second, log=log)
-        second.send_signal(signal.SIGTERM)
-        assert second.wait(timeout=30) == 0  # a clean stop
+        assert stop(second) == 0  # a clean stop
     finally:
         second.kill()
     assert Round.objects.get(pk=round_.pk).closed_at is not None
@@ -141,8 +139,7 @@ def test_on_postgresql_an_idle_worker_is_woken_by_the_work_a_commit_writes(tmp_p
         wait_for(lambda: not FollowUp.objects.exists() and not OutboxEntry.objects.exists(),
                  timeout=10, what="the worker to be woken", process=worker, log=log)
     finally:
-        worker.send_signal(signal.SIGTERM)
-        worker.wait(timeout=30)
+        stop(worker)
     assert worker.returncode == 0
     # Once more each (the follow-ups in all their parts), not over and over.
     assert {name: runs - before[name] for name, runs in Job.objects.values_list("name", "runs")
@@ -173,8 +170,7 @@ def test_on_postgresql_work_committed_during_the_workers_first_run_wakes_it(tmp_
         wait_for(lambda: not FollowUp.objects.exists(), timeout=15,
                  what="the follow-up committed during the run", process=worker, log=log)
     finally:
-        worker.send_signal(signal.SIGTERM)
-        worker.wait(timeout=30)
+        stop(worker)
     assert worker.returncode == 0
 
 
@@ -208,8 +204,7 @@ def test_a_worker_keeps_its_database_sessions_from_one_poll_to_the_next(tmp_path
             time.sleep(0.05)
         assert Job.objects.get().runs >= runs + 10  # it did poll and run meanwhile
     finally:
-        worker.send_signal(signal.SIGTERM)
-        worker.wait(timeout=30)
+        stop(worker)
     assert 1 <= len(seen) <= 3, seen
 
 
@@ -242,8 +237,7 @@ def test_on_postgresql_a_worker_whose_wake_up_connection_is_lost_listens_again(t
         wait_for(lambda: not FollowUp.objects.exists(), timeout=10,
                  what="the worker to be woken again", process=worker, log=log)
     finally:
-        worker.send_signal(signal.SIGTERM)
-        worker.wait(timeout=30)
+        stop(worker)
     assert worker.returncode == 0
     text = log.read_text()
     assert "lost its wake-ups" in text and "wake-ups are back" in text

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 
 from tests.conftest import ON_POSTGRES
-from tests.operations.processes import ROOT, wait_for
+from tests.operations.processes import ROOT, stop, wait_for
 from tests.operations.test_web_server import sqlite_site
 
 SUBMIT = """
@@ -93,8 +93,7 @@ def test_on_sqlite_an_idle_worker_is_woken_by_the_work_a_commit_writes(tmp_path)
                  and _count(database, "SELECT count(*) FROM search_outboxentry") == 0,
                  timeout=10, what="the worker to be woken", process=worker, log=log)
     finally:
-        worker.terminate()
-        worker.wait(timeout=30)
+        stop(worker)
     assert worker.returncode == 0
 
 
@@ -116,8 +115,7 @@ def test_work_committed_while_the_worker_runs_its_job_is_applied_after_that_run(
     try:
         said = writer.communicate(timeout=180)[0]
     finally:
-        worker.terminate()
-        worker.wait(timeout=30)
+        stop(worker)
     assert "at the start during the run: True applied: True" in said, said + log.read_text()
     assert "woken during the run: True applied: True" in said, said + log.read_text()
     assert worker.returncode == 0

@@ -21,7 +21,7 @@ from ..models import AuditEntry, Round
 from ..permissions import visible_agency_ids
 from ..policies import working_day_counter
 from ..roles import DRAFTER, ROLE_LABELS
-from ..selectors import overdue_dossiers, public_holidays
+from ..selectors import due_first, overdue_dossiers, public_holidays
 from ..states import STAGE_ROLES, Stage
 from .filters import Filters, filtered_dossiers
 from .models import StageVisit
@@ -228,7 +228,7 @@ def _nth(histogram: list[tuple[int, int]], index: int) -> int:
 
 def overdue_list(user, dossiers: QuerySet, today, counter) -> tuple[list[OverdueRow], int]:
     """The most overdue dossiers first (a link leads to all of them), with who holds each."""
-    late = (overdue_dossiers(user, today) & dossiers).order_by("stage_due_on", "id")
+    late = due_first(overdue_dossiers(user, today) & dossiers)
     rows = []
     for d in late.only("pk", "title", "state", "stage_due_on", "agency__name")[:OVERDUE_SHOWN]:
         role = STAGE_ROLES.get(d.state)

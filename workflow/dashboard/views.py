@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from ..paging import Pages
 from ..permissions import may_see_dashboard
+from ..selectors import due_first
 from ..states import DossierKind, Stage
 from . import exports, tables
 from .figures import dashboard_for, figures_key
@@ -64,7 +65,10 @@ def dashboard(request):
 @login_required
 def dossier_list(request):
     filters = _allowed(request)
-    dossiers = filtered_dossiers(request.user, filters).order_by("-created_at", "-id")
+    dossiers = filtered_dossiers(request.user, filters)
+    # The overdue ones the longest overdue first, as the dashboard's and the home page's lists of
+    # them show their first; the others the newest first.
+    dossiers = due_first(dossiers) if filters.overdue else dossiers.order_by("-created_at", "-id")
     page = Pages(dossiers, 50).get_page(request.GET.get("page"))
     narrowed = []
     if filters.stage:

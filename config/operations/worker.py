@@ -12,7 +12,9 @@ written with the change that caused them are the truth; a job only applies them)
 - a job of WORKER_JOB_PARTS split into parts, `name[k/n]`, each its own row (run, lease, retries)
   called with `part=(k, n)`: several workers then share the job, each on its own part;
 - an idle worker woken by the commit of work for a job, which it then runs at once instead of at
-  its next poll (wakeups.py).
+  its next poll (wakeups.py);
+- the jobs of WORKER_SLOW_JOBS (a PDF/A copy takes a second or more) run on a thread of their
+  own, so that one of them running never holds up the quick ones (the next person's inbox).
 """
 
 import datetime
@@ -54,6 +56,11 @@ def configured_jobs() -> dict[str, int]:
         names = [f"{name}[{k}/{n}]" for k in range(1, n + 1)] if n > 1 else [name]
         jobs |= dict.fromkeys(names, int(seconds))
     return jobs
+
+
+def is_slow(name: str) -> bool:
+    """Job `name` (or part) runs on the worker's slow lane (WORKER_SLOW_JOBS)."""
+    return _job_and_part(name)[0] in getattr(settings, "WORKER_SLOW_JOBS", ())
 
 
 def step_back() -> int:
@@ -178,23 +185,30 @@ class Worker:
     stop: threading.Event = field(default_factory=threading.Event)
     listener: Listener = field(default_factory=Listener)
     _woken_at: float = field(default=float("-inf"), init=False)
+    _slow_woken: threading.Event = field(default_factory=threading.Event, init=False)
 
     @property
     def lease(self) -> datetime.timedelta:
         return datetime.timedelta(seconds=settings.WORKER_LEASE_SECONDS)
 
     def run(self, *, once: bool = False) -> int:
-        """Run due jobs until stopped (or one pass with once=True); returns the runs made."""
+        """Run due jobs until stopped (or one pass with once=True, every job in this thread);
+        returns the runs made. The slow jobs run on a thread of their own (the slow lane)."""
         sync_jobs(self.jobs)
+        quick = list(self.jobs) if once else [name for name in self.jobs if not is_slow(name)]
+        slow = [name for name in self.jobs if name not in quick]
         if not once:
             self.listener.start()
         beat = threading.Thread(target=self._heartbeat, name="worker-heartbeat", daemon=True)
+        lane = threading.Thread(target=self._slow_lane, args=(slow,), name="worker-slow-lane")
         self._beat()
         beat.start()
+        if slow:
+            lane.start()
         runs = 0
         try:
             while not self.stop.is_set():
-                ran = self.run_due()
+                ran = self.run_due(quick)
                 runs += ran
                 if once:
                     break
@@ -202,20 +216,41 @@ class Worker:
                     self.wake(self.listener.wait(settings.WORKER_POLL_SECONDS, self.stop))
         finally:
             self.stop.set()
+            self._slow_woken.set()
+            if slow:
+                lane.join()  # it finishes the job it is running, as this thread did
             self.listener.close()
             beat.join(timeout=5)
             WorkerHeartbeat.objects.filter(worker=self.name).delete()
         return runs
 
-    def run_due(self) -> int:
+    def _slow_lane(self, names: list[str]) -> None:
+        """Run the slow jobs until stopped, on this thread's own connection: at their interval,
+        or at once when the main thread is woken for them (wake)."""
+        try:
+            while not self.stop.is_set():
+                self._slow_woken.clear()
+                try:
+                    ran = self.run_due(names)
+                except Exception:  # noqa: BLE001 - the database away: tried again at the poll
+                    logger.exception("worker slow lane failed")
+                    connection.close()
+                    ran = 0
+                if not ran:
+                    self._slow_woken.wait(settings.WORKER_POLL_SECONDS)
+        finally:
+            connection.close()
+
+    def run_due(self, names: list[str]) -> int:
+        """Run those of jobs `names` that are due, in WORKER_JOBS' order; the runs made."""
         if not connection.in_atomic_block:  # (a test's transaction holds it open)
             close_old_connections()
         now = timezone.now()
-        due = set(Job.objects.filter(name__in=list(self.jobs), next_run_at__lte=now).exclude(
+        due = set(Job.objects.filter(name__in=names, next_run_at__lte=now).exclude(
             status=Job.Status.FAILED).filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
             .values_list("name", flat=True))
         ran = 0
-        for name in [name for name in self.jobs if name in due]:  # in WORKER_JOBS' order
+        for name in [name for name in names if name in due]:
             if self.stop.is_set():
                 break
             if claim(name, self.name, lease=self.lease):
@@ -238,6 +273,8 @@ class Worker:
         now = timezone.now()
         Job.objects.filter(name__in=names, status=Job.Status.IDLE,
                            next_run_at__gt=now).update(next_run_at=now)
+        if any(is_slow(name) for name in names):
+            self._slow_woken.set()
 
     def _beat(self) -> None:
         now = timezone.now()

@@ -43,6 +43,9 @@ WORKER_JOBS = {
     "workflow.notifications.jobs.run_reminder_sweep": 3600,
     "documents.jobs.run_form_key_pruning": 3600,
 }
+# The jobs that take seconds a run: each worker runs them on a thread of its own, so that a copy
+# being made never holds up the quick jobs (a transition's follow-up waited up to its 1.3 s).
+WORKER_SLOW_JOBS = ["documents.jobs.run_pdf_renditions"]
 # The workers `manage.py serve` (make run) starts beside the web server. On PostgreSQL two apply
 # the transitions' follow-ups at half again the rate of one (bench/workflow); on SQLite, whose one
 # writer they would wait for in turn, a second only adds waiting.

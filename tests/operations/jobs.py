@@ -61,3 +61,17 @@ def run_exclusive(*, limit: int = 100) -> int:
     _trace(f"{os.getpid()} {started} {time.monotonic()}")
     Path(os.environ["JOB_TRACE"]).touch()
     return 0
+
+
+def run_tick(*, limit: int = 100) -> int:
+    """A quick job: a line "tick <monotonic clock>" a run."""
+    _trace(f"tick {time.monotonic()}")
+    return 0
+
+
+def run_slowly(*, limit: int = 100) -> int:
+    """A slow job (JOB_PAUSE seconds, as a PDF/A copy takes): a line at its start and its end."""
+    _trace(f"slow-start {time.monotonic()}")
+    time.sleep(float(os.environ.get("JOB_PAUSE", "0")))
+    _trace(f"slow-end {time.monotonic()}")
+    return 0

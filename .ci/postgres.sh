@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Start a throw-away PostgreSQL on 127.0.0.1 for the test suite; print its DATABASE_URL.
-# Usage: bash .ci/postgres.sh start|stop   (PG_PORT, default 54329)
+# Usage: bash .ci/postgres.sh start|stop   (PG_PORT, default 25432: below 32768-60999, the ports
+# the system gives outgoing connections, any of which may be taken at the moment it starts)
 set -euo pipefail
-PG_PORT=${PG_PORT:-54329}
+PG_PORT=${PG_PORT:-25432}
 PGDATA=${PGDATA:-/tmp/dossierflow-pg-$PG_PORT}
 
 pg_bin() {

@@ -63,6 +63,13 @@ def is_slow(name: str) -> bool:
     return _job_and_part(name)[0] in getattr(settings, "WORKER_SLOW_JOBS", ())
 
 
+def batch_size(name: str) -> int:
+    """The most rows a run of job `name` (or part) takes: its own (WORKER_JOB_BATCH_SIZES), or
+    WORKER_BATCH_SIZE."""
+    own = getattr(settings, "WORKER_JOB_BATCH_SIZES", {}).get(_job_and_part(name)[0])
+    return int(own or settings.WORKER_BATCH_SIZE)
+
+
 def step_back() -> int:
     """Lower this process's CPU priority by WORKER_NICE (a worker process, at its start): the
     web server's requests go first, the worker uses what they leave. Returns its niceness."""
@@ -254,7 +261,7 @@ class Worker:
             if self.stop.is_set():
                 break
             if claim(name, self.name, lease=self.lease):
-                run_claimed(name, self.name, limit=settings.WORKER_BATCH_SIZE)
+                run_claimed(name, self.name, limit=batch_size(name))
                 ran += 1
         return ran
 

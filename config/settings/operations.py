@@ -5,6 +5,7 @@ import datetime
 import os
 
 from . import DATABASES  # (config/settings/__init__.py sets it before importing this module)
+from .documents import PDF_RENDITION_BATCH
 from .environment import env_bool, env_float, env_int, env_list
 
 _ON_POSTGRESQL = DATABASES["default"]["ENGINE"] == "config.postgresql"
@@ -61,6 +62,11 @@ WORKER_JOB_PARTS = {
     "workflow.jobs.run_follow_ups": env_int("WORKER_FOLLOW_UP_PARTS", WORKER_PROCESSES),
 }
 WORKER_BATCH_SIZE = env_int("WORKER_BATCH_SIZE", 100)
+# A job's own batch (the most rows a run takes) where WORKER_BATCH_SIZE is too many: a run of the
+# PDF/A copies makes one LibreOffice batch, then the next run the next one. A stopping worker
+# waits for that batch, not for every copy due (8 copies took 7 s on two cores: 100 would take
+# about the 90 s systemd gives a stopping service before it kills it).
+WORKER_JOB_BATCH_SIZES = {"documents.jobs.run_pdf_renditions": PDF_RENDITION_BATCH}
 WORKER_POLL_SECONDS = env_float("WORKER_POLL_SECONDS", 1)
 # An idle worker is woken by the commit of work for it instead of waiting for its poll
 # (config/operations/wakeups.py). Off behind a pooler that cannot LISTEN (PgBouncer in

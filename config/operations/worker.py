@@ -210,7 +210,7 @@ class Worker:
         lane = threading.Thread(target=self._slow_lane, args=(slow,), name="worker-slow-lane")
         self._beat()
         beat.start()
-        if slow:
+        if slow:  # (none with once=True)
             lane.start()
         runs = 0
         try:

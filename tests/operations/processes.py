@@ -21,12 +21,37 @@ def database_url() -> str:
     return f"postgres://{s['USER']}{password}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
 
 
+def _encoded(extra: dict) -> dict:
+    """Settings for a process's environment: a dict or list as JSON, anything else as text."""
+    return {k: json.dumps(v) if isinstance(v, dict | list) else str(v) for k, v in extra.items()}
+
+
 def environment(**extra) -> dict:
     env = {k: v for k, v in os.environ.items() if k != "ELASTICSEARCH_URL"}
     env.update(DATABASE_URL=database_url(), PYTHONUNBUFFERED="1",
                DJANGO_SETTINGS_MODULE="tests.operations.settings")
-    env.update({k: json.dumps(v) if isinstance(v, dict) else str(v) for k, v in extra.items()})
+    return {**env, **_encoded(extra)}
+
+
+def sqlite_site(data_dir, **extra) -> dict:
+    """The environment of a site of its own, on SQLite in `data_dir`."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"DATABASE_URL", "ELASTICSEARCH_URL", "DJANGO_SETTINGS_MODULE"}}
+    return {**env, "DOSSIERFLOW_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1",
+            **_encoded(extra)}
+
+
+def migrated(env: dict) -> dict:
+    """The site of environment `env` with its database made (`manage.py migrate`)."""
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env,
+                   check=True, timeout=120)
     return env
+
+
+def run_worker(env: dict, log: Path) -> subprocess.Popen:
+    """`manage.py run_worker` in environment `env`, its output to `log`."""
+    return subprocess.Popen([sys.executable, "manage.py", "run_worker"], cwd=ROOT, env=env,
+                            stdout=open(log, "wb"), stderr=subprocess.STDOUT)
 
 
 def start(args, log: Path, **extra) -> subprocess.Popen:

@@ -2,7 +2,6 @@
 of them running never holds up the quick ones (the next person's inbox), and the commit of work
 for one wakes that thread as it wakes the worker."""
 
-import json
 import sqlite3
 import subprocess
 import sys
@@ -10,8 +9,7 @@ import sys
 import pytest
 
 from tests.conftest import ON_POSTGRES
-from tests.operations.processes import ROOT, stop, wait_for
-from tests.operations.test_web_server import sqlite_site
+from tests.operations.processes import ROOT, migrated, run_worker, sqlite_site, stop, wait_for
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(ON_POSTGRES, reason="its own SQLite site; the lane is the same")]
@@ -26,17 +24,8 @@ services.transition_dossier(dossier_id=dossier.pk, action="approve", user=approv
 
 
 def site(tmp_path, **extra) -> dict:
-    env = {**sqlite_site(tmp_path), "DJANGO_SETTINGS_MODULE": "tests.operations.settings",
-           **{k: json.dumps(v) if isinstance(v, dict | list) else str(v)
-              for k, v in extra.items()}}
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env,
-                   check=True, timeout=120)
-    return env
-
-
-def run_worker(env, log) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "manage.py", "run_worker"], cwd=ROOT, env=env,
-                            stdout=open(log, "wb"), stderr=subprocess.STDOUT)
+    return migrated(sqlite_site(tmp_path, DJANGO_SETTINGS_MODULE="tests.operations.settings",
+                                **extra))
 
 
 def test_a_slow_job_running_does_not_hold_up_the_quick_ones(tmp_path):

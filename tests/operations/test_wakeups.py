@@ -10,8 +10,7 @@ import pytest
 from django.db import connection
 
 from tests.conftest import ON_POSTGRES
-from tests.operations.processes import ROOT, stop, wait_for
-from tests.operations.test_web_server import sqlite_site
+from tests.operations.processes import ROOT, migrated, run_worker, sqlite_site, stop, wait_for
 
 SUBMIT = """
 from tests.factories import make_agency, make_user
@@ -73,14 +72,11 @@ def _count(database, sql) -> int:
 def test_on_sqlite_an_idle_worker_is_woken_by_the_work_a_commit_writes(tmp_path):
     """Its poll is a minute, yet the follow-ups of a dossier created and submitted by another
     process are applied within seconds."""
-    env = {**sqlite_site(tmp_path), "WORKER_POLL_SECONDS": "60",
-           "WORKFLOW_FOLLOW_UPS_IN_TRANSACTION": "0", "SEARCH_PROCESS_ON_COMMIT": "0"}
+    env = migrated(sqlite_site(tmp_path, WORKER_POLL_SECONDS=60,
+                               WORKFLOW_FOLLOW_UPS_IN_TRANSACTION=0, SEARCH_PROCESS_ON_COMMIT=0))
     database = tmp_path / "db.sqlite3"
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env,
-                   check=True, timeout=120)
     log = tmp_path / "worker.log"
-    worker = subprocess.Popen([sys.executable, "manage.py", "run_worker"], cwd=ROOT, env=env,
-                              stdout=open(log, "wb"), stderr=subprocess.STDOUT)
+    worker = run_worker(env, log)
     try:
         wait_for(lambda: _count(database, "SELECT count(*) FROM operations_job WHERE runs = 0"
                                 " OR status <> 'idle'") == 0
@@ -101,17 +97,14 @@ def test_on_sqlite_an_idle_worker_is_woken_by_the_work_a_commit_writes(tmp_path)
 def test_work_committed_while_the_worker_runs_its_job_is_applied_after_that_run(tmp_path):
     """A wake-up that comes during a run is not lost, at the worker's start or later: its next
     wait returns it, and the job runs again at once instead of at the poll, a minute on."""
-    env = {**sqlite_site(tmp_path), "WORKER_POLL_SECONDS": "60", "WORKER_BATCH_SIZE": "1000",
-           "WORKFLOW_FOLLOW_UPS_IN_TRANSACTION": "0", "SEARCH_PROCESS_ON_COMMIT": "0"}
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env,
-                   check=True, timeout=120)
+    env = migrated(sqlite_site(tmp_path, WORKER_POLL_SECONDS=60, WORKER_BATCH_SIZE=1000,
+                               WORKFLOW_FOLLOW_UPS_IN_TRANSACTION=0, SEARCH_PROCESS_ON_COMMIT=0))
     writer = subprocess.Popen(
         [sys.executable, "manage.py", "shell", "--no-imports", "-c", DURING_A_RUN], cwd=ROOT,
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     assert writer.stdout.readline().strip() == "committed"
     log = tmp_path / "worker.log"
-    worker = subprocess.Popen([sys.executable, "manage.py", "run_worker"], cwd=ROOT, env=env,
-                              stdout=open(log, "wb"), stderr=subprocess.STDOUT)
+    worker = run_worker(env, log)
     try:
         said = writer.communicate(timeout=180)[0]
     finally:

@@ -9,14 +9,14 @@ import subprocess
 import sys
 import time
 
-from tests.operations.processes import ROOT, answers, free_port, wait_for
-
-
-def sqlite_site(data_dir) -> dict:
-    """The environment of a site of its own, on SQLite in `data_dir`."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"DATABASE_URL", "ELASTICSEARCH_URL", "DJANGO_SETTINGS_MODULE"}}
-    return {**env, "DOSSIERFLOW_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1"}
+from tests.operations.processes import (
+    ROOT,
+    answers,
+    free_port,
+    migrated,
+    sqlite_site,
+    wait_for,
+)
 
 
 def serve(env, log, port, *args) -> subprocess.Popen:
@@ -61,9 +61,7 @@ def test_serve_runs_the_workers_it_is_told_beside_the_server_and_ctrl_c_stops_th
     tmp_path,
 ):
     port = free_port()
-    env = sqlite_site(tmp_path)
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env,
-                   check=True)
+    env = migrated(sqlite_site(tmp_path))
     log = tmp_path / "serve.log"
     server = serve(env, log, port, "--workers", "1", "--threads", "1", "--worker-processes", "2")
     try:

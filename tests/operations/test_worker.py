@@ -166,9 +166,6 @@ def test_the_shipped_jobs_are_registered():
     for name in settings.WORKER_JOBS:
         assert callable(import_string(name))
     assert set(settings.WORKER_JOB_PARTS) <= set(settings.WORKER_JOBS)
-    # A run of the PDF/A copies makes one LibreOffice batch.
-    assert settings.WORKER_JOB_BATCH_SIZES == {
-        "documents.jobs.run_pdf_renditions": settings.PDF_RENDITION_BATCH}
     # The next person's inbox first; the slow PDF/A copies after the quick ones.
     order = list(settings.WORKER_JOBS)
     assert order[0] == "workflow.jobs.run_follow_ups"
@@ -220,17 +217,17 @@ def test_a_job_with_a_batch_of_its_own_takes_that_many_then_runs_again_at_once(
 @pytest.mark.django_db
 def test_a_run_of_the_pdf_copies_makes_one_batch_so_a_stopping_worker_waits_for_that_only(
         settings, fast_worker):
+    """As shipped: one run, one LibreOffice batch (PDF_RENDITION_BATCH), the rest the next run."""
     from documents.models import Rendition
     from tests.documents.test_renditions import approve
 
     settings.WORKER_JOBS = {"documents.jobs.run_pdf_renditions": 5}
-    settings.PDF_RENDITION_BATCH = 2  # copies a LibreOffice run makes
-    settings.WORKER_JOB_BATCH_SIZES = {"documents.jobs.run_pdf_renditions": 2}  # as shipped
-    for _ in range(5):
+    batch = settings.PDF_RENDITION_BATCH
+    for _ in range(batch + 1):
         approve()
     assert worker.Worker().run(once=True) == 1
-    # Two worked on (made, or put off while LibreOffice is missing), three left for the next run,
-    # which is due at once.
+    # One batch worked on (made, or put off while LibreOffice is missing), one copy left for the
+    # next run, which is due at once.
     worked = Rendition.objects.exclude(status="pending", last_error="").count()
-    assert (worked, Rendition.objects.count()) == (2, 5)
+    assert (worked, Rendition.objects.count()) == (batch, batch + 1)
     assert Job.objects.get(name="documents.jobs.run_pdf_renditions").next_run_at <= timezone.now()

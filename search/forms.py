@@ -1,11 +1,12 @@
 """The search form: what the page and the JSON API accept, read leniently."""
 
-import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .backends.base import DOC_TYPES, MAX_ID, SORTS, Filters
+from documents.ids import parse_id
+
+from .backends.base import DOC_TYPES, SORTS, Filters
 
 DOC_TYPE_LABELS = {
     "dossier": _("Dossier"),
@@ -53,9 +54,7 @@ class SearchForm(forms.Form):
         # Any agency id is accepted (the permission filter is applied anyway); the choices shown
         # are the agencies in the current facets.
         self.fields["agency"].choices = list(agencies)
-        self.fields["agency"].valid_value = (
-            lambda value: re.fullmatch(r"[0-9]{1,19}", str(value)) is not None
-            and 0 < int(value) <= MAX_ID)
+        self.fields["agency"].valid_value = lambda value: parse_id(value) is not None
 
     def filters(self) -> Filters:
         data = self.cleaned_data

@@ -11,10 +11,10 @@ import logging
 from django.utils.translation import gettext_lazy as _
 
 from documents.errors import DomainError
+from documents.ids import parse_id
 
 from .backends import get_backend
 from .backends.base import (
-    MAX_ID,
     MAX_PER_PAGE,
     SORTS,
     Backend,
@@ -58,7 +58,7 @@ def search(*, user, text: str, filters: Filters | None = None, sort: str = "rele
     from workflow.selectors import visible_agency_ids
 
     filters = filters or Filters()
-    if any(not 0 < agency_id <= MAX_ID for agency_id in filters.agency_ids):
+    if any(parse_id(agency_id) is None for agency_id in filters.agency_ids):
         raise SearchError(_("There is no such agency: check the agency filter."))
     try:
         query = parse(text, allow_empty=not filters.is_empty)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from documents import submissions
+from documents.ids import parse_id
 
 from . import permissions, selectors, services
 from .actions import ACCEPT, ACTIONS, is_button_action
@@ -26,9 +27,6 @@ from .paging import Pages
 from .roles import ROLE_LABELS, roles_of
 from .states import QUEUES, DossierKind, Stage
 
-# Database ids are 64-bit; a larger number in a URL or a form names nothing (and would overflow
-# SQLite's integers).
-MAX_ID = 2**63
 RECENT_HISTORY = 10
 LIST_ROWS = 25  # a page of the dossier list and of the inbox
 
@@ -281,7 +279,7 @@ def _once(request, pk, work):
 @require_POST
 def round_vote(request, pk, round_id):
     dossier = selectors.dossier_for(request.user, pk)
-    if round_id >= MAX_ID or not dossier.rounds.filter(pk=round_id).exists():
+    if parse_id(round_id) is None or not dossier.rounds.filter(pk=round_id).exists():
         raise Http404
     done = _done_before(request, pk)
     if done is not None:

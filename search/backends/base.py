@@ -26,9 +26,6 @@ DOC_TYPES = (
 )
 FACETS = ("agency", "kind", "stage", "year", "doc_type")
 SORTS = ("relevance", "date")
-# The largest id every engine stores (a signed 64-bit integer: SQLite, PostgreSQL's bigint,
-# Elasticsearch's long); a larger one is refused before it reaches an engine.
-MAX_ID = 2**63 - 1
 MAX_PER_PAGE = 100
 # Deep pages cost every engine more than they are worth to a reader.
 MAX_RESULT_WINDOW = 10_000

@@ -144,10 +144,12 @@ def test_bad_filters_are_ignored_not_an_error(client, two_agencies):
     login(client, make_user("secretary"))
     for query in (
         "year=abc", "year=99999", "kind=<b>", "agency=x", "month=2024-13&outcome=approved",
-        "round=nope", "stage=nope&page=-3",
+        "round=nope", "stage=nope&page=-3", "agency=99999999999999999999999", "agency=-4",
+        "agency=%EF%BC%91",  # a full-width digit one, which int() reads
     ):  # fmt: skip
         assert client.get(url("home", query=query)).status_code == 200
         assert client.get(url("dossiers", query=query)).status_code == 200
+        assert client.get(url("export_dossiers", "csv", query=query)).status_code == 200
     assert client.get(url("export_table", "nope", "xlsx")).status_code == 404
     assert client.get(url("export_table", "stages", "pdf")).status_code == 404
     assert client.get(url("export_dossiers", "exe")).status_code == 404

@@ -7,6 +7,8 @@ from urllib.parse import urlencode
 
 from django.db.models import Q, QuerySet
 
+from documents.ids import parse_id
+
 from ..models import Agency, Round
 from ..permissions import visible_agency_ids
 from ..selectors import dossiers_matching
@@ -43,7 +45,7 @@ class Filters:
 
 def read_filters(params, user) -> Filters:
     year = _int(params.get("year"))
-    agency = _int(params.get("agency"))
+    agency = parse_id(params.get("agency"))
     if visible_agency_ids(user) is not None:
         agency = None  # only the central office chooses an agency; others see their own
     kind = params.get("kind", "")

@@ -150,7 +150,7 @@ def cast_vote(*, user, round_id, choice, comment="", conditions="", conflict="")
         field, message = _REQUIRED_TEXT[choice]
         if not texts[field]:
             raise InvalidInput(message, field=field)
-    round_id = _round_pk(round_id)
+    round_id = object_id(round_id, _("This voting round does not exist."))
     # Seats do not change once a round is open: checked before taking the lock, kept short.
     voter_ids = list(
         RoundSeat.objects.filter(round_id=round_id)
@@ -163,16 +163,6 @@ def cast_vote(*, user, round_id, choice, comment="", conditions="", conflict="")
     return _record_vote(
         user=user, round_id=round_id, choice=choice, texts=texts, voters=len(voter_ids)
     )
-
-
-def _round_pk(round_id) -> int:
-    try:
-        round_id = int(round_id)
-    except (TypeError, ValueError, OverflowError):
-        raise InvalidInput(_("This voting round does not exist.")) from None
-    if not 0 < round_id < 2**63:
-        raise InvalidInput(_("This voting round does not exist."))
-    return round_id
 
 
 @transaction.atomic

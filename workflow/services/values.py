@@ -15,10 +15,10 @@ from django.db import DataError, IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from documents.ids import parse_id
+
 from ..errors import InvalidInput
 
-# Database ids are signed 64-bit integers.
-MAX_ID = 2**63 - 1
 # A round's deadline further away than this is a slip of the keyboard (9999-12-31), and would
 # overflow the date arithmetic of timers and working-day counts.
 LATEST_DEADLINE = datetime.timedelta(days=5 * 366)
@@ -26,17 +26,10 @@ LATEST_DEADLINE = datetime.timedelta(days=5 * 366)
 
 def object_id(value, message=None) -> int:
     """A positive database id from an int or a string of digits."""
-    refusal = InvalidInput(message or _("What this refers to does not exist."))
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise refusal
-    if isinstance(value, str):
-        value = value.strip()
-        if not value.isascii() or not value.isdigit() or len(value) > 19:
-            raise refusal
-        value = int(value)
-    if not 0 < value <= MAX_ID:
-        raise refusal
-    return value
+    parsed = parse_id(value)
+    if parsed is None:
+        raise InvalidInput(message or _("What this refers to does not exist."))
+    return parsed
 
 
 def object_ids(values, message=None) -> list[int]:

@@ -162,3 +162,19 @@ def test_a_setting_that_is_not_a_number_is_named_at_start():
                           env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode != 0
     assert "ImproperlyConfigured: WEB_WORKERS must be a number, not 'two'" in done.stderr
+
+
+@pytest.mark.django_db
+def test_a_request_the_server_cannot_read_gets_a_plain_400_page_in_both_languages(client):
+    """Served with hashed static files, the 400 page viewflow ships named a file that is not
+    collected, and the answer was a 500 instead."""
+    admin = make_user("administrator", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    for response in (
+        client.get("/", headers={"host": "not-this-site.example"}),  # not in ALLOWED_HOSTS
+        client.get("/admin/workflow/agency/add/?_to_field=abc"),  # a forged admin parameter
+    ):
+        page = response.content.decode()
+        assert response.status_code == 400
+        assert "Yêu cầu không hợp lệ" in page and "could not read this request" in page
+        assert "/static/" not in page

@@ -153,7 +153,7 @@ class FormSubmission(models.Model):
     Written in the same transaction as the work, so it exists exactly when the work committed.
     """
 
-    key = models.CharField(_("key"), max_length=64, unique=True)
+    key = models.CharField(_("key"), max_length=64)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
     )
@@ -164,6 +164,10 @@ class FormSubmission(models.Model):
     class Meta:
         verbose_name = _("form submission")
         verbose_name_plural = _("form submissions")
+        # Each user's keys: one that another user's form carried is a new form for this one.
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="form_key_once_per_user")
+        ]
 
     def __str__(self):
         return self.key

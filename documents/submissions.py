@@ -4,7 +4,8 @@ Each form that changes something carries a fresh random key (`{% submission_fiel
 runs the work and records the key with its outcome in one transaction (`run_once`). The same key
 again (a retry after the connection dropped, a double click, resending from the browser) finds the
 outcome recorded and shows it; nothing is done a second time. A form without a key (an old page, a
-script) is simply done.
+script) is simply done. Keys are each user's: one that another user's form carried (a copied or
+forged form) is a new form for this user.
 """
 
 import datetime

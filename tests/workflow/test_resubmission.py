@@ -40,6 +40,24 @@ def test_a_retried_vote_does_not_undo_the_change_made_since(client):
     assert Vote.objects.filter(round=round_).count() == 2
 
 
+def test_a_form_key_another_user_sent_is_that_users_not_an_error(client):
+    """Keys are each user's: a key someone else's form carried (a forged or copied form) is done
+    for this user as a new form, and once, instead of a 500 on the key's uniqueness."""
+    dossier = make_dossier(state="council_review")
+    members = council(3)
+    round_ = open_round_on(dossier, members)
+    url = reverse("workflow:round_vote", args=[dossier.pk, round_.pk])
+    for member in members[:2]:
+        client.force_login(member)
+        form = {"choice": "approve", "submission": "the-same-key-for-both-of-them"}
+        assert client.post(url, form).status_code == 302
+        again = client.post(url, form, follow=True).content.decode()
+        assert "already been sent and was done then" in again
+    assert sorted(Vote.objects.filter(round=round_).values_list("member", flat=True)) == sorted(
+        m.pk for m in members[:2]
+    )
+
+
 def test_a_retried_transition_is_done_once_and_said_so(client):
     agency = make_agency()
     drafter = make_user("drafter", agency)

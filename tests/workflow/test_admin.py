@@ -39,3 +39,20 @@ def test_the_admin_can_read_but_not_delete_or_change(client, process_and_admin, 
     assert client.get(f"{base}add/").status_code == 403
     assert Process.objects.filter(pk=process.pk, status=process.status).exists()
     assert Task.objects.filter(pk=task.pk, status=task.status).exists()
+
+
+@pytest.mark.parametrize("field", ["quorum", "pass_threshold"])
+@pytest.mark.parametrize("typed", ["", "abc", "1e309", "99999999999999999999"])
+def test_a_policy_share_that_is_not_a_number_is_named_on_the_form(client, field, typed):
+    """The share left as typed was compared with numbers while the form was checked: a 500."""
+    from workflow.models import KindPolicy
+
+    client.force_login(make_user(is_staff=True, is_superuser=True))
+    before = list(KindPolicy.objects.values())
+    form = {"kind": "plan", "completeness_days": 5, "council_review_days": 10,
+            "revision_days": 15, "appraisal_days": 10, "approval_days": 5,
+            "quorum": "0.6", "pass_threshold": "0.5", field: typed}
+    response = client.post("/admin/workflow/kindpolicy/add/", form)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors[field]
+    assert list(KindPolicy.objects.values()) == before

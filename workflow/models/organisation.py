@@ -1,6 +1,8 @@
 """Who works on dossiers and under which rules: agencies, people's profiles, per-kind policy,
 public holidays."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -80,14 +82,14 @@ class KindPolicy(models.Model):
         _("quorum"),
         max_digits=5,
         decimal_places=4,
-        default="0.6667",
+        default=Decimal("0.6667"),
         help_text=_("Share of non-recused members who must vote for the round to count."),
     )
     pass_threshold = models.DecimalField(
         _("pass threshold"),
         max_digits=5,
         decimal_places=4,
-        default="0.5000",
+        default=Decimal("0.5000"),
         help_text=_("The round passes when the share of approving votes is above this."),
     )
     appraisal_by_council = models.BooleanField(

@@ -1,11 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow import admin as viewflow_admin
 from viewflow.workflow.models import Process, Task
 
 from .actions import ACTIONS, RECORDED_ACTIONS, history_label
+from .forms import RecordChoiceField, RecordsChoiceField
 from .models import (
     Agency,
     AuditEntry,
@@ -27,6 +30,14 @@ admin.site.site_title = _("dossierflow administration")
 admin.site.index_title = _("Agencies, users, policies and records")
 
 
+# The choices of records on the admin's forms, read as the site's forms read them: an id past
+# the database's integers (a forged form) is an invalid choice, not a 500.
+RECORD_CHOICES = {
+    models.ForeignKey: {"form_class": RecordChoiceField},
+    models.ManyToManyField: {"form_class": RecordsChoiceField},
+}
+
+
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):
     list_display = ["name", "abbreviation", "code"]
@@ -36,14 +47,24 @@ class AgencyAdmin(admin.ModelAdmin):
 class ProfileInline(admin.StackedInline):
     model = Profile
     can_delete = False
+    formfield_overrides = RECORD_CHOICES
 
 
 admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleAdmin(GroupAdmin):
+    """Django's, with its permissions chosen as RECORD_CHOICES says."""
+
+    formfield_overrides = RECORD_CHOICES
 
 
 @admin.register(User)
 class DossierflowUserAdmin(UserAdmin):
     inlines = [ProfileInline]
+    formfield_overrides = RECORD_CHOICES
     list_display = ["username", "first_name", "last_name", "agency", "is_active"]
     list_filter = ["groups", "profile__agency", "is_active"]
 

@@ -32,7 +32,8 @@ class TransitionForm(forms.Form):
 
 class _RefusesHugeIds:
     """A model choice whose id is past the database's integers is an invalid choice, not an
-    OverflowError from SQLite (a 500)."""
+    OverflowError from SQLite (a 500). The site's forms and the admin's (admin.RECORD_CHOICES)
+    choose records with these."""
 
     def clean(self, value):
         try:
@@ -45,17 +46,17 @@ class _RefusesHugeIds:
             ) from None
 
 
-class PersonChoiceField(_RefusesHugeIds, forms.ModelChoiceField):
+class RecordChoiceField(_RefusesHugeIds, forms.ModelChoiceField):
     pass
 
 
-class PeopleChoiceField(_RefusesHugeIds, forms.ModelMultipleChoiceField):
+class RecordsChoiceField(_RefusesHugeIds, forms.ModelMultipleChoiceField):
     pass
 
 
 class RoundForm(forms.Form):
-    chair = PersonChoiceField(label=_("Chair"), queryset=None)
-    members = PeopleChoiceField(label=_("Members"), queryset=None)
+    chair = RecordChoiceField(label=_("Chair"), queryset=None)
+    members = RecordsChoiceField(label=_("Members"), queryset=None)
     due_on = forms.DateField(
         label=_("Deadline"),
         required=False,

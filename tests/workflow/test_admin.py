@@ -56,3 +56,21 @@ def test_a_policy_share_that_is_not_a_number_is_named_on_the_form(client, field,
     assert response.status_code == 200
     assert response.context["adminform"].form.errors[field]
     assert list(KindPolicy.objects.values()) == before
+
+
+def test_a_forged_choice_past_the_database_integers_is_an_invalid_choice(client):
+    """A permission or role id no database holds was a 500 from SQLite's integers."""
+    from django.contrib.auth.models import Group
+
+    admin = make_user(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    huge = "99999999999999999999999"
+    group = client.post("/admin/auth/group/add/", {"name": "Tổ thư ký", "permissions": [huge]})
+    user = client.post(f"/admin/auth/user/{admin.pk}/change/", {
+        "username": admin.username, "groups": [huge], "date_joined_0": "2026-01-01",
+        "date_joined_1": "08:00:00", "profile-TOTAL_FORMS": 0, "profile-INITIAL_FORMS": 0,
+        "recipient-TOTAL_FORMS": 0, "recipient-INITIAL_FORMS": 0})
+    for response, field in ((group, "permissions"), (user, "groups")):
+        assert response.status_code == 200
+        assert response.context["adminform"].form.errors[field]
+    assert not Group.objects.filter(name="Tổ thư ký").exists()

@@ -1,0 +1,148 @@
+"""bench/workflow's background workers: the shipped worker in forked processes, and how long a
+transition's follow-ups wait for it (see bench/workflow)."""
+
+import multiprocessing
+import statistics
+import time
+
+FOLLOW_UPS = ("workflow.jobs.run_follow_ups",)
+COPIES = "documents.jobs.run_pdf_renditions"
+
+
+def _worker(stop, jobs):
+    import logging
+
+    from config.operations.worker import Worker, configured_jobs, keep_connection, step_back
+
+    logging.getLogger("dossierflow.jobs").setLevel(logging.WARNING)  # not a line per run
+    step_back()  # as run_worker does (WORKER_NICE)
+    keep_connection()
+    chosen = {name: seconds for name, seconds in configured_jobs().items()
+              if name.startswith(jobs)}  # a job in its parts, if split
+    Worker(jobs=chosen, stop=stop).run()
+
+
+def start_worker(processes, jobs=FOLLOW_UPS):
+    """The shipped workers, with the jobs whose names start with one of `jobs` only (the
+    follow-ups), in forked processes; returns their stop."""
+    from django.db import connections
+
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    stop = context.Event()
+    workers = [context.Process(target=_worker, args=(stop, jobs), daemon=True)
+               for _ in range(processes)]
+    for process in workers:
+        process.start()
+
+    def stopping():
+        stop.set()
+        for process in workers:
+            process.join(timeout=30)
+
+    return stopping
+
+
+def wait_followed_up(timeout=600):
+    from workflow.models import FollowUp
+
+    deadline = time.monotonic() + timeout
+    while FollowUp.objects.exists():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the worker did not apply the follow-ups in time")
+        time.sleep(0.02)
+
+
+def time_follow_up_delay(args, drafter, *, wake_ups, count=20):
+    """Seconds from a transition's commit to its follow-ups applied by idle workers (as shipped,
+    or with WORKER_WAKE_UPS off): the time before the next person sees the dossier in their
+    inbox and is notified. The transitions come at random moments of the workers' poll."""
+    import random
+
+    from django.conf import settings
+
+    from workflow import services
+    from workflow.models import FollowUp
+
+    settings.WORKFLOW_FOLLOW_UPS_IN_TRANSACTION = True  # the creations', unmeasured
+    ids = [services.create_dossier(user=drafter, kind="plan", title=f"Kế hoạch {i}",
+                                   program="Chương trình 27", summary="Tóm tắt").pk
+           for i in range(count)]
+    settings.WORKFLOW_FOLLOW_UPS_IN_TRANSACTION = False
+    settings.WORKER_WAKE_UPS = wake_ups  # the forked workers inherit it
+    stop_worker = start_worker(args.worker_processes)
+    pauses = random.Random(27)
+    delays = []
+    try:
+        for dossier_id in ids:
+            time.sleep(pauses.uniform(0.3, 1.3))  # idle workers, at any moment of their poll
+            services.transition_dossier(user=drafter, dossier_id=dossier_id, action="submit")
+            committed = time.perf_counter()
+            while FollowUp.objects.filter(dossier_id=dossier_id).exists():
+                time.sleep(0.005)
+            delays.append(time.perf_counter() - committed)
+    finally:
+        stop_worker()
+        settings.WORKER_WAKE_UPS = True
+    return delays
+
+
+def time_follow_up_during_copies(args, drafter, secretary, *, slow_lane, count=10):
+    """Seconds from a resubmission's commit to its follow-ups applied, by workers that also make
+    the PDF/A copies, while they make the copy of the return notice just before: on their slow
+    lane (as shipped, WORKER_SLOW_JOBS) or on the one thread with the other jobs. None without
+    LibreOffice."""
+    from django.conf import settings
+
+    from documents import rendering
+    from workflow import services
+    from workflow.models import FollowUp
+
+    if rendering.find_converter() is None:
+        return None
+    settings.WORKFLOW_FOLLOW_UPS_IN_TRANSACTION = True  # the creation's and the first submit's
+    dossier = services.create_dossier(user=drafter, kind="plan", title="Kế hoạch trả lại",
+                                      program="Chương trình 27", summary="Tóm tắt")
+    services.transition_dossier(user=drafter, dossier_id=dossier.pk, action="submit")
+    settings.WORKFLOW_FOLLOW_UPS_IN_TRANSACTION = False
+    shipped = settings.WORKER_SLOW_JOBS
+    settings.WORKER_SLOW_JOBS = shipped if slow_lane else []  # the forked workers inherit it
+    stop_worker = start_worker(args.worker_processes, jobs=(*FOLLOW_UPS, COPIES))
+    delays = []
+    try:
+        for _ in range(count):
+            services.transition_dossier(user=secretary, dossier_id=dossier.pk,
+                                        action="return_incomplete", comment="Thiếu phụ lục")
+            wait_followed_up()  # the drafter sees it
+            being_copied(dossier.pk)
+            services.transition_dossier(user=drafter, dossier_id=dossier.pk, action="submit",
+                                        comment="Đã bổ sung phụ lục")
+            committed = time.perf_counter()
+            while FollowUp.objects.filter(dossier_id=dossier.pk).exists():
+                time.sleep(0.005)
+            delays.append(time.perf_counter() - committed)
+    finally:
+        stop_worker()
+        settings.WORKER_SLOW_JOBS = shipped
+    return delays
+
+
+def being_copied(dossier_id, timeout=60):
+    """Wait until a worker has claimed the copy of the dossier's newest document to make it."""
+    from django.utils import timezone
+
+    from documents.models import Rendition, RenditionStatus
+
+    deadline = time.monotonic() + timeout
+    while not Rendition.objects.filter(version__document__dossier_id=dossier_id,
+                                       status=RenditionStatus.PENDING,
+                                       locked_until__gt=timezone.now()).exists():
+        if time.monotonic() > deadline:
+            raise TimeoutError("no worker began the copy in time")
+        time.sleep(0.005)
+
+
+def print_delays(how, delays):
+    p95 = statistics.quantiles(delays, n=20, method="inclusive")[-1]
+    print(f"    {how:34} median {statistics.median(delays) * 1000:6.0f} ms, "
+          f"p95 {p95 * 1000:6.0f} ms, max {max(delays) * 1000:6.0f} ms")

@@ -79,3 +79,15 @@ def test_serve_runs_the_workers_it_is_told_beside_the_server_and_ctrl_c_stops_th
     assert len(workers) == 2 and set(workers.values()) == {str(os.nice(0))}
     for name in workers:
         assert f"worker {name} stopped after" in printed
+
+
+def test_serve_names_a_bad_address_or_count_before_it_starts_anything(tmp_path):
+    """A mistyped address started the workers, then gunicorn failed with a traceback."""
+    env = sqlite_site(tmp_path)
+    for args, named in ((["--addr", "127.0.0.1:99999"], "port from 1 to 65535"),
+                        (["--addr", "localhost"], "HOST:PORT"),
+                        (["--addr", "127.0.0.1:8000", "--workers", "0"], "1 or more")):
+        done = subprocess.run([sys.executable, "manage.py", "serve", *args], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 2 and named in done.stderr
+        assert "Traceback" not in done.stderr and "worker" not in done.stdout

@@ -4,6 +4,7 @@ the others are stopped and the command fails, so a supervisor (systemd, a contai
 restarts the lot.
 """
 
+import argparse
 import os
 import signal
 import subprocess
@@ -33,14 +34,33 @@ def web_server_command(addr: str, workers: int, threads: int) -> list[str]:
     ]
 
 
+def address(value: str) -> str:
+    """HOST:PORT ([::1]:8000 for IPv6) or unix:PATH, as gunicorn's --bind takes it; refused here,
+    before anything starts, instead of by gunicorn with a traceback."""
+    if value.startswith("unix:") and len(value) > len("unix:"):
+        return value
+    host, _, port = value.rpartition(":")
+    if not host or not port.isascii() or not port.isdigit() or not 0 < int(port) < 65536:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not HOST:PORT with a port from 1 to 65535, nor unix:PATH")
+    return value
+
+
+def at_least_one(value: str) -> int:
+    if not value.isascii() or not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of 1 or more")
+    return int(value)
+
+
 class Command(BaseCommand):
     help = "Serve with the production web server and run the background worker beside it."
 
     def add_arguments(self, parser):
-        parser.add_argument("--addr", default="127.0.0.1:8000", help="host:port to listen on")
-        parser.add_argument("--workers", type=int, default=settings.WEB_WORKERS,
+        parser.add_argument("--addr", type=address, default="127.0.0.1:8000",
+                            help="host:port (or unix:path) to listen on")
+        parser.add_argument("--workers", type=at_least_one, default=settings.WEB_WORKERS,
                             help="web server processes")
-        parser.add_argument("--threads", type=int, default=settings.WEB_THREADS,
+        parser.add_argument("--threads", type=at_least_one, default=settings.WEB_THREADS,
                             help="threads per web server process")
         parser.add_argument("--worker-processes", type=int, default=settings.WORKER_PROCESSES,
                             help="background workers beside the web server (0: none)")

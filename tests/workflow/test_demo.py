@@ -15,6 +15,7 @@ from django.core.management import call_command
 
 from tests.operations.load import Client
 from tests.operations.processes import free_port
+from workflow import services
 from workflow.demo import DEMO_PASSWORD
 from workflow.models import AuditEntry, Dossier
 from workflow.states import Stage
@@ -114,6 +115,24 @@ def test_load_demo_refuses_a_database_with_real_data():
     with pytest.raises(CommandError, match="not the demo"):
         call_command("load_demo", stdout=open(os.devnull, "w"))
     assert not Dossier.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_demo_that_people_tried_starts_again(client):
+    """A dossier a demo drafter created and a user the demo administrator added made the next
+    `make run` refuse its own demo database as "not the demo"."""
+    from django.contrib.auth import get_user_model
+
+    from tests.factories import make_user
+
+    call_command("load_demo", stdout=open(os.devnull, "w"))
+    drafter = get_user_model().objects.get(username="drafter.hanoi")
+    services.create_dossier(user=drafter, kind="plan", title="Kế hoạch thử của tôi",
+                            program="Chương trình 27", summary="Thử hệ thống")
+    make_user("clerk", username="thu.van.moi")
+    counts = Dossier.objects.count(), get_user_model().objects.count()
+    call_command("load_demo", stdout=open(os.devnull, "w"))
+    assert (Dossier.objects.count(), get_user_model().objects.count()) == counts
 
 
 @pytest.mark.django_db

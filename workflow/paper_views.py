@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from documents.text import clean_text
 
 from . import decisions, paperwork, permissions, selectors
+from .dashboard.exports import csv_row
 from .paging import Pages
 
 
@@ -74,12 +75,12 @@ def _register_csv(entries) -> HttpResponse:
     writer.writerow([_("Number"), _("Date"), _("Subject"), _("Agency"), _("Dossier")])
     for entry in entries.iterator():
         writer.writerow(
-            [
+            csv_row([
                 entry.number,
                 entry.issued_on.strftime("%d/%m/%Y"),
                 entry.subject,
                 entry.dossier.agency.name,
                 entry.dossier.title,
-            ]
+            ])
         )
     return response

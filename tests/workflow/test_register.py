@@ -39,7 +39,9 @@ def test_minutes_and_notices_carry_their_own_numbers_per_series_and_year():
 @pytest.mark.django_db
 def test_the_clerk_searches_and_exports_the_register_a_drafter_sees_their_own(client):
     mine = make_dossier(state="council_review", kind="plan", title="Kế hoạch số hóa lưu trữ")
-    theirs = make_dossier(state="awaiting_approval", kind="plan", title="Kế hoạch khác")
+    # A title written like a formula stays text in the export (see dashboard/exports.py).
+    theirs = make_dossier(state="awaiting_approval", kind="plan",
+                          title='=HYPERLINK("http://evil.example","Kế hoạch khác")')
     through_council_with_conditions(mine)
     services.transition_dossier(
         dossier_id=theirs.pk, action="approve", user=make_user("approver")
@@ -55,6 +57,7 @@ def test_the_clerk_searches_and_exports_the_register_a_drafter_sees_their_own(cl
     rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
     assert {row[0] for row in rows[1:]} == {"1-BB/VPTW", "1-TB/VPTW", theirs.decision_number}
     assert any("Kế hoạch số hóa lưu trữ" in row[4] for row in rows)
+    assert any(row[4] == f"'{theirs.title}" for row in rows)
 
     drafter = make_user("drafter", mine.agency)
     client.force_login(drafter)

@@ -14,6 +14,8 @@ from .models import RoundCalendar
 
 
 def _escape(text: str) -> str:
+    # Any line break (CR LF, a lone CR too) is the escaped "\n": a raw one would end the line.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 

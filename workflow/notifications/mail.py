@@ -50,7 +50,8 @@ def build_message(delivery: Delivery, *, connection=None) -> EmailMultiAlternati
         html = render_to_string("notifications/email.html", context)
         subject = f"[dossierflow] {subject}"
     message = EmailMultiAlternatives(
-        subject=subject.replace("\n", " ")[:250],
+        # One line: a header may hold no line break, whatever a title carries (a CR included).
+        subject=" ".join(subject.split())[:250],
         body=text,
         to=[user.email],
         connection=connection,

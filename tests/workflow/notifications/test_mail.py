@@ -43,6 +43,30 @@ def test_a_submission_arrives_in_vietnamese_with_an_absolute_link(smtp_settings)
 
 
 @pytest.mark.django_db
+def test_a_title_with_a_line_break_still_makes_a_mail_and_a_calendar_entry(smtp_settings):
+    """A carriage return is kept as text (an API client's title "Kế hoạch\rsố 2"): it made the
+    mail's subject a header Django refuses, so the mail failed at every attempt, and it broke the
+    calendar entry's line."""
+    agency = make_agency()
+    drafter, secretary = person("drafter", agency), person("secretary")
+    chair, member = person("council_member"), person("council_member")
+    dossier = services.create_dossier(user=drafter, kind="plan", title="Kế hoạch\rsố 2\r\nnăm 2026",
+                                      program="Chương trình 27", summary="Tóm tắt")
+    services.transition_dossier(dossier_id=dossier.pk, action="submit", user=drafter)
+    services.transition_dossier(dossier_id=dossier.pk, action="accept", user=secretary)
+    services.open_round(user=secretary, dossier_id=dossier.pk, chair_id=chair.pk,
+                        member_ids=[member.pk])
+    assert run_mail_deliveries(limit=10) == 3
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}
+    subjects = {message["Subject"].strip() for _, message in smtp_settings.messages}
+    assert "[dossierflow] Đã nộp: Kế hoạch số 2 năm 2026" in subjects
+    to, message = next(m for m in smtp_settings.messages if m[0] == [chair.email])
+    [ics] = [p for p in message.iter_attachments() if p.get_content_type() == "text/calendar"]
+    summary = next(line for line in ics.get_content().split("\r\n") if line.startswith("SUMMARY"))
+    assert "\r" not in summary and "Kế hoạch" in summary
+
+
+@pytest.mark.django_db
 def test_an_english_reader_gets_english_and_an_english_link(smtp_settings):
     agency = make_agency()
     drafter, secretary = person("drafter", agency), person("secretary")

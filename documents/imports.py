@@ -16,6 +16,7 @@ from .extraction import extract_document
 from .intake import check_docx, limits_from_settings
 from .models import Document, DocumentType, DocumentVersion, Rendition, RenditionStatus
 from .signals import document_changed
+from .text import clean_filename
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ def import_document(*, dossier, doc_type, title, created_at, versions, written) 
             file=name,
             sha256=sha256,
             size=len(arriving.docx),
-            original_filename=arriving.original_filename[:255],
+            original_filename=clean_filename(arriving.original_filename),
             text=extracted.text,
             blocks=extracted.to_json(),
             frozen=True,

@@ -2,7 +2,6 @@
 
 import hashlib
 import os
-import re
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -23,11 +22,9 @@ from .models import (
     Rendition,
 )
 from .signals import document_changed
-from .text import clean_text
+from .text import clean_filename, clean_text
 
 READ_CHUNK = 1024 * 1024
-DOCX_EXTENSION = ".docx"
-FILE_EXTENSION = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,7}")
 
 
 def read_upload(uploaded_file, max_bytes: int) -> bytes:
@@ -48,22 +45,6 @@ def _oversized(size: int, limit: int) -> DocumentRejected:
         _("The file is %(size)s; the largest document accepted is %(limit)s."),
         {"size": human_size(size), "limit": human_size(limit)},
     )
-
-
-def clean_filename(name: str) -> str:
-    """The name a version is shown and downloaded under: always `….docx`.
-
-    Only for display and the download: storage paths never use what the user sent. Whatever the
-    uploader called the file (`report.html`, `x.hta`, `x.svg`), what was accepted is a Word
-    document, and a browser or desktop opens a download by its extension.
-    """
-    base = os.path.basename((name or "").replace("\\", "/"))
-    base = "".join(ch for ch in clean_text(base) if ch.isprintable())
-    stem, extension = os.path.splitext(base.strip())
-    if not FILE_EXTENSION.fullmatch(extension):
-        stem = base.strip()  # "Kế hoạch 2021.2025" has no extension to drop
-    stem = stem.strip(" .")[:200]
-    return f"{stem or 'document'}{DOCX_EXTENSION}"
 
 
 def _storage_name(document: Document, number: int, sha256: str) -> str:

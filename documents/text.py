@@ -5,6 +5,7 @@ The lowest layer of the project, so documents, workflow and search all clean tex
 into a .docx, whatever the database holds.
 """
 
+import os
 import re
 import unicodedata
 
@@ -68,3 +69,24 @@ def has_visible_text(text: str) -> bool:
     empty on every page and document it would head.
     """
     return any(unicodedata.category(char)[0] in "LNPS" for char in text)
+
+
+DOCX_EXTENSION = ".docx"
+FILE_EXTENSION = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,7}")
+
+
+def clean_filename(name: str) -> str:
+    """The name a version is shown and downloaded under: always `….docx`.
+
+    Only for display and the download: storage paths never use what the sender named (an
+    upload, a package from another instance). Whatever they called the file (`report.html`,
+    `x.hta`, `x.svg`, a name with a line break), what was accepted is a Word document, and a
+    browser or desktop opens a download by its extension.
+    """
+    base = os.path.basename((name or "").replace("\\", "/"))
+    base = "".join(ch for ch in clean_text(base) if ch.isprintable())
+    stem, extension = os.path.splitext(base.strip())
+    if not FILE_EXTENSION.fullmatch(extension):
+        stem = base.strip()  # "Kế hoạch 2021.2025" has no extension to drop
+    stem = stem.strip(" .")[:200]
+    return f"{stem or 'document'}{DOCX_EXTENSION}"

@@ -16,6 +16,7 @@ from .extraction import Extracted
 from .forms import UploadForm
 from .intake import human_size, limits_from_settings
 from .models import DocumentType, Rendition, RenditionStatus
+from .text import clean_filename
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -162,7 +163,7 @@ def download_version(request, pk):
         stored,
         as_attachment=True,
         # Rows stored before names were forced to .docx are served as .docx too.
-        filename=services.clean_filename(version.original_filename),
+        filename=clean_filename(version.original_filename),  # what an older row holds, too
         content_type=DOCX_TYPE,
     )
     response["X-Content-Type-Options"] = "nosniff"
@@ -181,7 +182,7 @@ def download_pdf(request, pk):
         stored = default_storage.open(rendition.handed_out.name, "rb")
     except (FileNotFoundError, OSError):
         raise Http404 from None
-    name = os.path.splitext(version.original_filename)[0] or "document"
+    name = os.path.splitext(clean_filename(version.original_filename))[0]
     response = FileResponse(
         stored, as_attachment=True, filename=f"{name}.pdf", content_type="application/pdf"
     )

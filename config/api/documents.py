@@ -11,6 +11,7 @@ from ninja import File, Form, Path, Router, Schema, Status, UploadedFile
 from documents import selectors, services
 from documents.errors import NotPermitted
 from documents.models import DocumentType
+from documents.text import clean_filename
 from workflow import permissions
 from workflow import selectors as workflow_selectors
 
@@ -127,7 +128,8 @@ def download(request, version_id: int = VersionId):
     except (FileNotFoundError, OSError):
         raise Http404 from None
     response = FileResponse(
-        stored, as_attachment=True, filename=version.original_filename, content_type=DOCX_TYPE
+        stored, as_attachment=True, filename=clean_filename(version.original_filename),
+        content_type=DOCX_TYPE,
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

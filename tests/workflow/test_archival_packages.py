@@ -187,6 +187,32 @@ def test_a_document_that_fails_intake_rolls_the_whole_import_back():
 
 
 @pytest.mark.django_db
+def test_an_imported_file_name_is_cleaned_as_an_upload_is_and_downloads(client):
+    """A package names its versions' files as it likes: one with a line break made every
+    download of the version a 500 (a header may hold none), and "x.html" went out as named."""
+    from django.test import Client
+
+    from config.api.tokens import create_token
+
+    members = members_of(export_package(archived_dossier()))
+    description = json.loads(members["dossier.json"])
+    description["documents"][0]["versions"][0]["original_filename"] = "../Tờ trình\r\n.html"
+    members["dossier.json"] = json.dumps(description).encode()
+    admin = make_user("administrator", is_staff=True, is_superuser=True)
+    dossier = import_package(data=with_manifest(members), user=admin)
+    version = DocumentVersion.objects.filter(document__dossier=dossier).earliest("pk")
+    assert version.original_filename == "Tờ trình.docx"
+    client.force_login(admin)
+    page = client.get(reverse("documents:download", args=[version.pk]))
+    assert page.status_code == 200 and "Tờ trình.docx" in page["Content-Disposition"].replace(
+        "T%E1%BB%9D%20tr%C3%ACnh", "Tờ trình")
+    token = create_token(user=admin, name="archive", days=1)[1]
+    response = Client().get(f"/api/v1/versions/{version.pk}/download",
+                            headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200 and "html" not in response["Content-Disposition"]
+
+
+@pytest.mark.django_db
 def test_only_clerks_export_and_only_administrators_import(client):
     dossier = archived_dossier()
     login(client, make_user("drafter", dossier.agency))

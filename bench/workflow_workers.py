@@ -62,7 +62,6 @@ def time_follow_up_delay(args, drafter, *, wake_ups, count=20):
     from django.conf import settings
 
     from workflow import services
-    from workflow.models import FollowUp
 
     settings.WORKFLOW_FOLLOW_UPS_IN_TRANSACTION = True  # the creations', unmeasured
     ids = [services.create_dossier(user=drafter, kind="plan", title=f"Kế hoạch {i}",
@@ -77,10 +76,7 @@ def time_follow_up_delay(args, drafter, *, wake_ups, count=20):
         for dossier_id in ids:
             time.sleep(pauses.uniform(0.3, 1.3))  # idle workers, at any moment of their poll
             services.transition_dossier(user=drafter, dossier_id=dossier_id, action="submit")
-            committed = time.perf_counter()
-            while FollowUp.objects.filter(dossier_id=dossier_id).exists():
-                time.sleep(0.005)
-            delays.append(time.perf_counter() - committed)
+            delays.append(seconds_till_followed_up(dossier_id))
     finally:
         stop_worker()
         settings.WORKER_WAKE_UPS = True
@@ -96,7 +92,6 @@ def time_follow_up_during_copies(args, drafter, secretary, *, slow_lane, count=1
 
     from documents import rendering
     from workflow import services
-    from workflow.models import FollowUp
 
     if rendering.find_converter() is None:
         return None
@@ -117,14 +112,21 @@ def time_follow_up_during_copies(args, drafter, secretary, *, slow_lane, count=1
             being_copied(dossier.pk)
             services.transition_dossier(user=drafter, dossier_id=dossier.pk, action="submit",
                                         comment="Đã bổ sung phụ lục")
-            committed = time.perf_counter()
-            while FollowUp.objects.filter(dossier_id=dossier.pk).exists():
-                time.sleep(0.005)
-            delays.append(time.perf_counter() - committed)
+            delays.append(seconds_till_followed_up(dossier.pk))
     finally:
         stop_worker()
         settings.WORKER_SLOW_JOBS = shipped
     return delays
+
+
+def seconds_till_followed_up(dossier_id) -> float:
+    """From now (a transition just committed) till the workers applied its follow-ups."""
+    from workflow.models import FollowUp
+
+    committed = time.perf_counter()
+    while FollowUp.objects.filter(dossier_id=dossier_id).exists():
+        time.sleep(0.005)
+    return time.perf_counter() - committed
 
 
 def being_copied(dossier_id, timeout=60):

@@ -55,6 +55,18 @@ class RequestContextFilter(logging.Filter):
         return True
 
 
+class RefusedRequestFilter(logging.Filter):
+    """A request Django refuses as suspicious (a Host not allowed, a forged admin parameter:
+    scanners send them all day) is a warning line with its reason, not an error with a
+    traceback; the request's own line says 400."""
+
+    def filter(self, record):
+        if record.name.startswith("django.security."):
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            record.exc_info = record.exc_text = None
+        return True
+
+
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
 
 

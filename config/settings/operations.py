@@ -92,14 +92,15 @@ DEMO_MODE = env_bool("DOSSIERFLOW_DEMO", False)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request": {"()": "config.operations.requestlog.RequestContextFilter"}},
+    "filters": {"request": {"()": "config.operations.requestlog.RequestContextFilter"},
+                "refused": {"()": "config.operations.requestlog.RefusedRequestFilter"}},
     "formatters": {
         "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s u=%(user_id)s] "
                            "%(message)s"},
         "json": {"()": "config.operations.requestlog.JsonFormatter"},
     },
     "handlers": {"console": {
-        "class": "logging.StreamHandler", "filters": ["request"],
+        "class": "logging.StreamHandler", "filters": ["request", "refused"],
         "formatter": "json" if os.environ.get("DJANGO_LOG_FORMAT") == "json" else "text"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
     "loggers": {"dossierflow": {"level": os.environ.get("DOSSIERFLOW_LOG_LEVEL", "INFO")}},

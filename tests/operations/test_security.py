@@ -178,3 +178,20 @@ def test_a_request_the_server_cannot_read_gets_a_plain_400_page_in_both_language
         assert response.status_code == 400
         assert "Yêu cầu không hợp lệ" in page and "could not read this request" in page
         assert "/static/" not in page
+
+
+@pytest.mark.django_db
+def test_a_refused_host_is_one_warning_line_not_an_error_with_a_traceback(client):
+    """Scanners ask with other hosts all day: each was an ERROR with a traceback in the log."""
+    import io
+
+    [console] = [h for h in logging.getLogger().handlers if h.get_name() == "console"]
+    written = io.StringIO()
+    previous = console.setStream(written)
+    try:
+        assert client.get("/", headers={"host": "scanner.example"}).status_code == 400
+    finally:
+        console.setStream(previous)
+    logged = written.getvalue()
+    assert "WARNING django.security.DisallowedHost" in logged and "scanner.example" in logged
+    assert "Traceback" not in logged and "ERROR" not in logged

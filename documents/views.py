@@ -163,7 +163,7 @@ def download_version(request, pk):
         stored,
         as_attachment=True,
         # Rows stored before names were forced to .docx are served as .docx too.
-        filename=clean_filename(version.original_filename),  # what an older row holds, too
+        filename=clean_filename(version.original_filename),
         content_type=DOCX_TYPE,
     )
     response["X-Content-Type-Options"] = "nosniff"

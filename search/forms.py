@@ -1,6 +1,5 @@
 """The search form: what the page and the JSON API accept, read leniently."""
 
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 

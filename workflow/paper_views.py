@@ -1,7 +1,6 @@
 """The office's papers: the register of issued documents, and the decision the approver reads
 before approving."""
 
-import csv
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -13,7 +12,8 @@ from django.utils.translation import gettext_lazy
 from documents.text import clean_text
 
 from . import decisions, paperwork, permissions, selectors
-from .dashboard.exports import csv_row
+from .dashboard import exports
+from .dashboard.tables import Table
 from .paging import Pages
 
 
@@ -68,19 +68,13 @@ def _int(value) -> int | None:
 
 
 def _register_csv(entries) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    rows = (
+        (entry.number, entry.issued_on.strftime("%d/%m/%Y"), entry.subject,
+         entry.dossier.agency.name, entry.dossier.title)
+        for entry in entries.iterator()
+    )
+    header = (_("Number"), _("Date"), _("Subject"), _("Agency"), _("Dossier"))
+    table = Table(key="register", title=_("Document register"), header=header, rows=rows)
+    response = HttpResponse(exports.to_csv(table), content_type=exports.CSV_TYPE)
     response["Content-Disposition"] = 'attachment; filename="so-dang-ky-van-ban.csv"'
-    response.write("\ufeff")  # Excel reads UTF-8 (Vietnamese) only with the byte-order mark
-    writer = csv.writer(response)
-    writer.writerow([_("Number"), _("Date"), _("Subject"), _("Agency"), _("Dossier")])
-    for entry in entries.iterator():
-        writer.writerow(
-            csv_row([
-                entry.number,
-                entry.issued_on.strftime("%d/%m/%Y"),
-                entry.subject,
-                entry.dossier.agency.name,
-                entry.dossier.title,
-            ])
-        )
     return response

@@ -118,7 +118,7 @@ def test_load_demo_refuses_a_database_with_real_data():
 
 
 @pytest.mark.django_db
-def test_a_demo_that_people_tried_starts_again(client):
+def test_a_demo_that_people_tried_starts_again():
     """A dossier a demo drafter created and a user the demo administrator added made the next
     `make run` refuse its own demo database as "not the demo"."""
     from django.contrib.auth import get_user_model

@@ -51,7 +51,7 @@ def _text_cell(sheet, value: str) -> WriteOnlyCell:
     return cell
 
 
-def csv_row(values) -> list:
+def _csv_row(values) -> list:
     """A row for csv.writer: empty for None, the apostrophe before a formula-like text."""
     return ["" if v is None else f"'{v}" if _formula_like(v) else v for v in values]
 
@@ -67,7 +67,7 @@ def to_csv(table: Table) -> bytes:
     writer = csv.writer(out)
     writer.writerow(table.header)
     for row in table.rows:
-        writer.writerow(csv_row(row))
+        writer.writerow(_csv_row(row))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

@@ -1,9 +1,10 @@
 """Hostile values in every place a page offers one: no answer is ever a 500.
 
-On the demo, each of a drafter, the council's secretary and the administrator follows the links
-from the home page (the admin's too), then sends each hostile value below in every query
-parameter those links and the search forms carry, and in every field of every form that posts
-(one field at a time, the others as the page filled them). A crawl of the running demo this way
+On the demo, each role (a drafter, the council's secretary, its chair, the appraiser, the
+approver, the clerk and the administrator) follows the links from the home page (the admin's
+too), then sends each hostile value below in every query parameter those links and the search
+forms carry, and in every field of every form that posts (one field at a time, the others as the
+page filled them). A crawl of the running demo this way
 found eleven faults (2026-12-01): an id past SQLite's integers, a form key another user had sent,
 a policy share that was not a number, a forged admin choice. This keeps them found.
 """
@@ -70,7 +71,9 @@ def answered(client, method, path, data=None) -> int:
     return status
 
 
-@pytest.mark.parametrize("username", ["drafter.hanoi", "secretary", "admin"])
+@pytest.mark.parametrize(
+    "username", ["drafter.hanoi", "secretary", "chair", "appraiser", "approver", "clerk", "admin"]
+)
 def test_no_hostile_value_in_a_link_or_form_is_a_500(client, username):
     call_command("load_demo", stdout=io.StringIO())
     client.force_login(get_user_model().objects.get(username=username))

@@ -45,3 +45,8 @@ class DocumentRejected(DocumentError):
 
 class DocumentLocked(DocumentError):
     """The dossier is past the stage where its documents may change."""
+
+
+class StorageUnavailable(DocumentError):
+    """The documents' file storage (a folder, or an S3-compatible bucket) failed or could not be
+    reached: nothing was written. documents/storage.py raises it; answered 503."""

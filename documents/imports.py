@@ -7,10 +7,9 @@ and runs this inside its transaction, deleting the written files if it does not 
 import hashlib
 from dataclasses import dataclass
 
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.utils.translation import gettext_lazy as _
 
+from . import storage
 from .errors import DocumentRejected
 from .extraction import extract_document
 from .intake import check_docx, limits_from_settings
@@ -87,7 +86,7 @@ def _import_rendition(version, arriving, base, written) -> None:
 
 
 def _save(name, data, written) -> str:
-    stored = default_storage.save(name, ContentFile(data))
+    stored = storage.save(name, data)
     written.append(stored)
     return stored
 

@@ -3,11 +3,11 @@
 import hashlib
 import os
 
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
+from . import storage
 from .access import dossier_access
 from .errors import DocumentLocked, DocumentRejected
 from .extraction import Extracted, extract_document
@@ -58,7 +58,7 @@ def _store_version(
     lock; the file's name goes into `written` so the caller can delete it if the transaction does
     not commit."""
     sha256 = hashlib.sha256(data).hexdigest()
-    stored_name = default_storage.save(_storage_name(document, number, sha256), ContentFile(data))
+    stored_name = storage.save(_storage_name(document, number, sha256), data)
     written.append(stored_name)
     version = DocumentVersion.objects.create(
         document=document,
@@ -102,8 +102,7 @@ class _FilesFollowTransaction:
         return False
 
     def _discard(self):
-        for name in self.written:
-            default_storage.delete(name)
+        storage.discard(self.written)
 
 
 def upload_document(

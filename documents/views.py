@@ -2,16 +2,15 @@ import os
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from . import selectors, services, submissions
+from . import selectors, services, storage, submissions
 from .access import dossier_access
 from .comparison import compare
-from .errors import DomainError
+from .errors import DomainError, StorageUnavailable
 from .extraction import Extracted
 from .forms import UploadForm
 from .intake import human_size, limits_from_settings
@@ -76,6 +75,7 @@ def _documents_page(request, dossier_pk):
     dossier = dossier_access().dossier_for(request.user, dossier_pk)
     may_upload = dossier_access().may_upload(request.user, dossier)
     form = documents = None
+    unavailable = False  # the storage failed: 503, the form as sent, nothing saved
     if request.method == "POST":
         earlier = submissions.earlier_outcome(request.user, submissions.key_of(request))
         if earlier is not None:
@@ -98,6 +98,7 @@ def _documents_page(request, dossier_pk):
                 )
             except DomainError as error:
                 form.add_error("file", error.message)
+                unavailable = isinstance(error, StorageUnavailable)
             else:
                 if done_before:
                     messages.info(request, submissions.already_done(outcome))
@@ -106,7 +107,7 @@ def _documents_page(request, dossier_pk):
                 return redirect("documents:dossier_documents", dossier_pk=dossier.pk)
     elif request.method == "POST":
         messages.error(request, _("Documents of this dossier cannot be uploaded now."))
-    status = 400 if form is not None and form.errors else 200
+    status = 503 if unavailable else 400 if form is not None and form.errors else 200
     if documents is None:
         documents = selectors.documents_of(request.user, dossier)
     return render(
@@ -152,13 +153,24 @@ def read_version(request, pk):
     )
 
 
+def _open_or_refuse(request, version, name):
+    """The stored file open for reading; a 404 if it is gone; if the storage cannot be reached,
+    the dossier's documents page again, saying so (503)."""
+    try:
+        return storage.open_stored(name)
+    except FileNotFoundError:
+        raise Http404 from None
+    except StorageUnavailable as error:
+        messages.error(request, error.message)
+        return redirect("documents:dossier_documents", dossier_pk=version.document.dossier_id)
+
+
 @login_required
 def download_version(request, pk):
     version = selectors.version_for(request.user, pk)
-    try:
-        stored = default_storage.open(version.file.name, "rb")
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
+    stored = _open_or_refuse(request, version, version.file.name)
+    if isinstance(stored, HttpResponseRedirect):
+        return stored
     response = FileResponse(
         stored,
         as_attachment=True,
@@ -178,10 +190,9 @@ def download_pdf(request, pk):
     rendition = Rendition.objects.filter(version=version, status=RenditionStatus.DONE).first()
     if rendition is None:
         raise Http404
-    try:
-        stored = default_storage.open(rendition.handed_out.name, "rb")
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
+    stored = _open_or_refuse(request, version, rendition.handed_out.name)
+    if isinstance(stored, HttpResponseRedirect):
+        return stored
     name = os.path.splitext(clean_filename(version.original_filename))[0]
     response = FileResponse(
         stored, as_attachment=True, filename=f"{name}.pdf", content_type="application/pdf"

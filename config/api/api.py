@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from documents.errors import DocumentLocked, DomainError, NotPermitted
+from documents.errors import DocumentLocked, DomainError, NotPermitted, StorageUnavailable
 from workflow.errors import TransitionRefused, VoteClosed
 
 from . import documents, dossiers, notifications, rounds, searching
@@ -29,7 +29,10 @@ api.add_router("/notifications", notifications.router)
 
 
 def _status_of(error: DomainError) -> int:
-    """Not this person: 403; not now (stage, closed round, someone was faster): 409; else 400."""
+    """Not this person: 403; not now (stage, closed round, someone was faster): 409; the
+    documents' storage failing: 503; else 400."""
+    if isinstance(error, StorageUnavailable):
+        return 503
     if isinstance(error, NotPermitted):
         return 403
     if isinstance(error, TransitionRefused | VoteClosed | DocumentLocked):

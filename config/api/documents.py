@@ -3,12 +3,11 @@ refusals as the page, by documents.services), download and extracted text."""
 
 from typing import Literal
 
-from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from ninja import File, Form, Path, Router, Schema, Status, UploadedFile
 
-from documents import selectors, services
+from documents import selectors, services, storage
 from documents.errors import NotPermitted
 from documents.models import DocumentType
 from documents.text import clean_filename
@@ -124,8 +123,8 @@ def version_text(request, version_id: int = VersionId):
 def download(request, version_id: int = VersionId):
     version = selectors.version_for(request.auth, version_id)
     try:
-        stored = default_storage.open(version.file.name, "rb")
-    except (FileNotFoundError, OSError):
+        stored = storage.open_stored(version.file.name)  # StorageUnavailable: 503
+    except FileNotFoundError:
         raise Http404 from None
     response = FileResponse(
         stored, as_attachment=True, filename=clean_filename(version.original_filename),

@@ -12,7 +12,7 @@ from search.forms import DOC_TYPE_LABELS
 from workflow.states import DossierKind, Stage
 
 from .dossiers import ERRORS
-from .schemas import Error, Out
+from .schemas import Out
 
 router = Router(tags=["search"])
 DocType = Literal[tuple(DOC_TYPE_LABELS)]
@@ -75,7 +75,7 @@ class SearchResult(Out):
 
 
 @router.get(
-    "", response={200: SearchResult, 503: Error, **ERRORS}, summary="Search dossiers and documents"
+    "", response={200: SearchResult, **ERRORS}, summary="Search dossiers and documents"
 )
 def search(request, query: Query[SearchQuery]):
     # Validated above for the schema; the search form reads the same parameters itself.

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 
+from documents import storage
 from documents.errors import DocumentError
 from documents.imports import ArrivingVersion, import_document
 from documents.models import Document, Rendition
@@ -215,8 +216,7 @@ def import_package(*, data: bytes, user) -> Dossier:
         with transaction.atomic():
             dossier = _store(plan, meta, audit, user, package_sha, written)
     except BaseException as error:
-        for name in written:
-            default_storage.delete(name)
+        storage.discard(written)
         if isinstance(error, DocumentError):
             raise PackageRefused(error.message) from None
         if isinstance(error, (KeyError, ValueError, TypeError, AttributeError, IntegrityError)):

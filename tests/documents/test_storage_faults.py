@@ -1,0 +1,153 @@
+"""The documents' storage failing: a folder that cannot be written (a full or broken disk), and
+object storage that does not answer. The drafter is told in words, in a 503, nothing is half
+saved, and once the storage is back the same form goes through."""
+
+import socket
+import time
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import translation
+
+from config.settings.environment import object_storage
+from documents import services
+from documents.models import Document, DocumentVersion
+from tests.api.conftest import ApiClient
+from tests.factories import make_agency, make_dossier, make_user
+from workflow import services as workflow
+
+from .conftest import upload
+from .sample_files import simple_docx
+
+pytestmark = pytest.mark.django_db
+
+UNAVAILABLE_EN = "The document store cannot be reached just now, so nothing was saved."
+UNAVAILABLE_VI = "Không kết nối được kho lưu trữ tài liệu"
+
+
+@pytest.fixture
+def drafter_and_dossier():
+    agency = make_agency()
+    drafter = make_user("drafter", agency)
+    return drafter, make_dossier(agency=agency, created_by=drafter)
+
+
+@pytest.fixture
+def broken_storage(settings, tmp_path):
+    """A storage folder that cannot be made (its parent is a file), as a disk gone bad; call the
+    fixture's result to mend it."""
+    working = settings.STORAGES["default"]
+    (tmp_path / "not-a-folder").write_text("")
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path / "not-a-folder" / "files")}}}
+
+    def mend():
+        settings.STORAGES = {**settings.STORAGES, "default": working}
+
+    return mend
+
+
+def test_an_upload_the_storage_refuses_is_a_503_in_words_and_the_same_form_goes_through_later(
+    client, drafter_and_dossier, broken_storage
+):
+    drafter, dossier = drafter_and_dossier
+    client.force_login(drafter)
+    with translation.override("vi"):
+        url = reverse("documents:dossier_documents", args=[dossier.pk])
+    form = {"doc_type": "main", "submission": "k" * 32}
+
+    refused = client.post(url, {**form, "file": upload(simple_docx())})
+
+    assert refused.status_code == 503
+    assert UNAVAILABLE_VI in refused.content.decode()
+    assert not Document.objects.exists() and not DocumentVersion.objects.exists()
+    broken_storage()
+    again = client.post(url, {**form, "file": upload(simple_docx())})  # the same form, re-sent
+    assert again.status_code == 302
+    assert DocumentVersion.objects.get().document.dossier == dossier
+
+
+def test_a_download_the_storage_cannot_serve_says_so_on_the_documents_page(
+    client, drafter_and_dossier, broken_storage, settings
+):
+    drafter, dossier = drafter_and_dossier
+    broken_storage()
+    version = services.upload_document(user=drafter, dossier=dossier, doc_type="main",
+                                       uploaded_file=upload(simple_docx()))
+    settings.STORAGES = {**settings.STORAGES, "default": object_storage("gone", dead_endpoint())}
+    client.force_login(drafter)
+
+    response = client.get(reverse("documents:download", args=[version.pk]),
+                          HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 302
+    page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert UNAVAILABLE_EN in page
+
+
+def test_the_api_answers_503_for_an_upload_or_a_download_the_storage_cannot_take(
+    drafter_and_dossier, broken_storage, settings
+):
+    from config.api.tokens import create_token
+
+    drafter, dossier = drafter_and_dossier
+    api = ApiClient(create_token(user=drafter, name="t", days=1)[1])
+    path = f"/dossiers/{dossier.pk}/documents"
+    file = SimpleUploadedFile("ke-hoach.docx", simple_docx())
+
+    refused = api.request("post", path, data={"doc_type": "main", "file": file})
+
+    assert refused.status_code == 503, refused.content
+    assert refused.json()["detail"].startswith(UNAVAILABLE_EN)
+    assert not DocumentVersion.objects.exists()
+    broken_storage()
+    file.seek(0)
+    stored = api.request("post", path, data={"doc_type": "main", "file": file}).json()
+    version = stored["versions"][0]["id"]
+    settings.STORAGES = {**settings.STORAGES, "default": object_storage("gone", dead_endpoint())}
+    assert api.get(f"/versions/{version}/download").status_code == 503
+
+
+def test_a_transition_whose_paperwork_cannot_be_stored_is_not_taken(broken_storage):
+    agency = make_agency()
+    drafter, secretary = make_user("drafter", agency), make_user("secretary")
+    dossier = make_dossier(agency=agency, created_by=drafter, state="submitted")
+
+    with pytest.raises(Exception) as refused:
+        workflow.transition_dossier(user=secretary, dossier_id=dossier.pk,
+                                    action="return_incomplete", comment="Thiếu phụ lục")
+
+    assert str(refused.value).startswith(UNAVAILABLE_EN)
+    dossier.refresh_from_db()
+    assert dossier.state == "submitted"
+    assert not Document.objects.exists()
+
+
+def dead_endpoint() -> str:
+    """An address where nothing listens: connections are refused, as by a store that is down."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{probe.getsockname()[1]}"
+
+
+def test_object_storage_that_is_down_costs_an_upload_seconds_then_a_clear_answer(
+    client, drafter_and_dossier, settings, monkeypatch
+):
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "k")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "s")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    settings.STORAGES = {**settings.STORAGES, "default": object_storage("gone", dead_endpoint())}
+    drafter, dossier = drafter_and_dossier
+    client.force_login(drafter)
+    url = reverse("documents:dossier_documents", args=[dossier.pk])
+
+    started = time.monotonic()
+    refused = client.post(url, {"doc_type": "main", "file": upload(simple_docx())},
+                          HTTP_ACCEPT_LANGUAGE="en")
+
+    assert time.monotonic() - started < 20
+    assert refused.status_code == 503
+    assert UNAVAILABLE_EN in refused.content.decode()
+    assert not DocumentVersion.objects.exists()

@@ -14,14 +14,12 @@ import logging
 import uuid
 
 from django.conf import settings
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from . import rendering, signing, submissions
-from .errors import DocumentError
+from . import rendering, signing, storage, submissions
+from .errors import DocumentError, StorageUnavailable
 from .models import Rendition, RenditionStatus
 from .retries import backoff
 
@@ -95,11 +93,13 @@ def _make_batch(batch: list[Rendition]) -> None:
     ready, sources = [], []
     for rendition in batch:
         try:
-            with default_storage.open(rendition.version.file.name, "rb") as stored:
+            with storage.open_stored(rendition.version.file.name) as stored:
                 sources.append(stored.read())
             ready.append(rendition)
-        except OSError as error:
+        except FileNotFoundError as error:
             _retry_or_fail(rendition, type(error).__name__)
+        except StorageUnavailable as error:
+            _retry_or_fail(rendition, error.message)
     if not ready:
         return
     try:
@@ -118,7 +118,10 @@ def _make_batch(batch: list[Rendition]) -> None:
             message = error.message if isinstance(error, DocumentError) else type(error).__name__
             _retry_or_fail(rendition, message)
             continue
-        _store(rendition, result, signed, signed_by, note)
+        try:
+            _store(rendition, result, signed, signed_by, note)
+        except StorageUnavailable as error:
+            _retry_or_fail(rendition, error.message)
 
 
 def _sign_if_needed(rendition, pdf: bytes) -> tuple[bytes | None, str, str]:
@@ -154,17 +157,14 @@ def _store(rendition, converted, signed: bytes | None, signed_by: str, note: str
             )
             if current is None:
                 return
-            current.pdf = default_storage.save(
-                _pdf_name(rendition, pdf_sha, ""), ContentFile(converted.pdf)
-            )
+            current.pdf = storage.save(_pdf_name(rendition, pdf_sha, ""), converted.pdf)
             written.append(current.pdf.name)
             current.pdf_sha256 = pdf_sha
             current.pages = converted.pages
             if signed is not None:
                 signed_sha = hashlib.sha256(signed).hexdigest()
-                current.signed_pdf = default_storage.save(
-                    _pdf_name(rendition, signed_sha, "-signed"), ContentFile(signed)
-                )
+                signed_name = _pdf_name(rendition, signed_sha, "-signed")
+                current.signed_pdf = storage.save(signed_name, signed)
                 written.append(current.signed_pdf.name)
                 current.signed_sha256 = signed_sha
                 current.signed_by = signed_by
@@ -176,8 +176,7 @@ def _store(rendition, converted, signed: bytes | None, signed_by: str, note: str
             current.lease = ""
             current.save()
     except BaseException:
-        for name in written:
-            default_storage.delete(name)
+        storage.discard(written)
         raise
 
 

@@ -151,3 +151,26 @@ def test_object_storage_that_is_down_costs_an_upload_seconds_then_a_clear_answer
     assert refused.status_code == 503
     assert UNAVAILABLE_EN in refused.content.decode()
     assert not DocumentVersion.objects.exists()
+
+
+def test_the_worker_retries_a_copy_whose_document_the_storage_cannot_give_it_later(
+    drafter_and_dossier, settings, monkeypatch
+):
+    from documents import jobs
+    from documents.models import Rendition, RenditionStatus
+
+    drafter, dossier = drafter_and_dossier
+    version = services.upload_document(user=drafter, dossier=dossier, doc_type="main",
+                                       uploaded_file=upload(simple_docx()))
+    services.request_rendition(version)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "k")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "s")
+    settings.STORAGES = {**settings.STORAGES, "default": object_storage("gone", dead_endpoint())}
+
+    assert jobs.run_pdf_renditions() == 1  # the job itself does not fail
+
+    rendition = Rendition.objects.get(version=version)
+    assert rendition.status == RenditionStatus.PENDING and not rendition.pdf
+    assert rendition.last_error.startswith(UNAVAILABLE_EN)
+    assert rendition.locked_until is None  # released, to be tried again after its pause
+    assert jobs.run_pdf_renditions() == 0

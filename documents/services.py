@@ -3,7 +3,6 @@
 import hashlib
 import os
 
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -298,13 +297,14 @@ def freeze_versions(dossier) -> int:
 
 
 def sha256_of_stored(version: DocumentVersion) -> str | None:
-    """The SHA-256 of the file as it is in storage now; None if it is missing."""
+    """The SHA-256 of the file as it is in storage now; None if it is missing. A storage that
+    cannot be reached raises StorageUnavailable: that says nothing of the file."""
     digest = hashlib.sha256()
     try:
-        with default_storage.open(version.file.name, "rb") as stored:
+        with storage.faults_named(), storage.open_stored(version.file.name) as stored:
             for chunk in iter(lambda: stored.read(READ_CHUNK), b""):
                 digest.update(chunk)
-    except (FileNotFoundError, OSError):
+    except FileNotFoundError:
         return None
     return digest.hexdigest()
 

@@ -24,27 +24,31 @@ except ImportError:  # pragma: no cover - boto3 is in requirements.lock
 
 FAULTS = (OSError, BotoCoreError, ClientError)
 
-UNAVAILABLE = _(
+NOT_SAVED = _(
     "The document store cannot be reached just now, so nothing was saved. Try again in a few "
     "minutes; if it keeps happening, tell the system administrator."
+)
+NOT_READ = _(
+    "The document store cannot be reached just now, so the file cannot be read. Try again in a "
+    "few minutes; if it keeps happening, tell the system administrator."
 )
 
 
 @contextlib.contextmanager
-def faults_named():
-    """Storage faults inside become StorageUnavailable (logged with their cause)."""
+def faults_named(message=NOT_READ):
+    """Storage faults inside become StorageUnavailable(message), logged with their cause."""
     try:
         yield
     except FileNotFoundError:
         raise
     except FAULTS as error:
         logger.exception("the document storage failed: %s", error)
-        raise StorageUnavailable(UNAVAILABLE) from error
+        raise StorageUnavailable(message) from error
 
 
 def save(name: str, data: bytes) -> str:
     """Write `data` under `name` (or a free name beside it); returns the name written."""
-    with faults_named():
+    with faults_named(NOT_SAVED):
         return default_storage.save(name, ContentFile(data))
 
 
@@ -52,6 +56,12 @@ def open_stored(name: str):
     """The stored file, open for reading: FileNotFoundError if it is not there."""
     with faults_named():
         return default_storage.open(name, "rb")
+
+
+def read(name: str) -> bytes:
+    """The whole stored file: FileNotFoundError if it is not there."""
+    with faults_named(), open_stored(name) as stored:
+        return stored.read()
 
 
 def discard(names) -> None:

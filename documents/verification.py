@@ -9,13 +9,12 @@ only when its signature is valid and it is our PDF/A with a signature added to i
 import hashlib
 from dataclasses import dataclass, field
 
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import storage
 from .errors import DocumentRejected
 from .models import GENERATED_TYPES, DocumentVersion, Rendition, RenditionStatus
 from .signing import SignatureCheck, check_signatures
@@ -108,21 +107,17 @@ def replace_with_signed_copy(*, rendition_id: int, data: bytes) -> Rendition:
         )
         if rendition.status != RenditionStatus.DONE or not rendition.pdf:
             raise DocumentRejected(_("The decision's PDF/A copy has not been made yet."))
-        with default_storage.open(rendition.pdf.name, "rb") as stored:
-            original = stored.read()
-        already_signed = b""
-        if rendition.signed_pdf:
-            with default_storage.open(rendition.signed_pdf.name, "rb") as stored:
-                already_signed = stored.read()
+        original = storage.read(rendition.pdf.name)
+        already_signed = storage.read(rendition.signed_pdf.name) if rendition.signed_pdf else b""
         if not (data.startswith(original) or (already_signed and data.startswith(already_signed))):
             raise DocumentRejected(
                 _("The signed file is not the issued decision: its content differs.")
             )
         document = rendition.version.document
-        name = default_storage.save(
+        name = storage.save(
             f"dossiers/{document.dossier_id}/{document.pk}/"
             f"v{rendition.version.number}-{sha256[:16]}-signed.pdf",
-            ContentFile(data),
+            data,
         )
         try:
             rendition.signed_pdf = name
@@ -132,6 +127,6 @@ def replace_with_signed_copy(*, rendition_id: int, data: bytes) -> Rendition:
             rendition.last_error = ""
             rendition.save()
         except BaseException:
-            default_storage.delete(name)
+            storage.discard([name])
             raise
     return rendition

@@ -244,7 +244,10 @@ def _int(value):
 @login_required
 def integrity(request, pk):
     version = selectors.version_for(request.user, pk)
-    actual = services.sha256_of_stored(version)
+    try:
+        actual, unavailable = services.sha256_of_stored(version), None
+    except StorageUnavailable as error:  # not a verdict on the file: checked again later
+        actual, unavailable = None, error.message
     return render(
         request,
         "documents/integrity.html",
@@ -254,5 +257,7 @@ def integrity(request, pk):
             "dossier": dossier_access().dossier_for(request.user, version.document.dossier_id),
             "actual": actual,
             "matches": actual == version.sha256,
+            "unavailable": unavailable,
         },
+        status=503 if unavailable else 200,
     )

@@ -24,6 +24,7 @@ pytestmark = pytest.mark.django_db
 
 UNAVAILABLE_EN = "The document store cannot be reached just now, so nothing was saved."
 UNAVAILABLE_VI = "Không kết nối được kho lưu trữ tài liệu"
+UNREADABLE_EN = "The document store cannot be reached just now, so the file cannot be read."
 
 
 @pytest.fixture
@@ -70,13 +71,10 @@ def test_an_upload_the_storage_refuses_is_a_503_in_words_and_the_same_form_goes_
 
 
 def test_a_download_the_storage_cannot_serve_says_so_on_the_documents_page(
-    client, drafter_and_dossier, broken_storage, settings
+    client, drafter_and_dossier, settings, monkeypatch
 ):
     drafter, dossier = drafter_and_dossier
-    broken_storage()
-    version = services.upload_document(user=drafter, dossier=dossier, doc_type="main",
-                                       uploaded_file=upload(simple_docx()))
-    settings.STORAGES = {**settings.STORAGES, "default": object_storage("gone", dead_endpoint())}
+    version = stored_then_store_down(drafter, dossier, settings, monkeypatch)
     client.force_login(drafter)
 
     response = client.get(reverse("documents:download", args=[version.pk]),
@@ -84,11 +82,11 @@ def test_a_download_the_storage_cannot_serve_says_so_on_the_documents_page(
 
     assert response.status_code == 302
     page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert UNAVAILABLE_EN in page
+    assert UNREADABLE_EN in page
 
 
 def test_the_api_answers_503_for_an_upload_or_a_download_the_storage_cannot_take(
-    drafter_and_dossier, broken_storage, settings
+    drafter_and_dossier, broken_storage, settings, monkeypatch
 ):
     from config.api.tokens import create_token
 
@@ -106,8 +104,9 @@ def test_the_api_answers_503_for_an_upload_or_a_download_the_storage_cannot_take
     file.seek(0)
     stored = api.request("post", path, data={"doc_type": "main", "file": file}).json()
     version = stored["versions"][0]["id"]
-    settings.STORAGES = {**settings.STORAGES, "default": object_storage("gone", dead_endpoint())}
-    assert api.get(f"/versions/{version}/download").status_code == 503
+    store_down(settings, monkeypatch)
+    unread = api.get(f"/versions/{version}/download")
+    assert unread.status_code == 503 and unread.json()["detail"].startswith(UNREADABLE_EN)
 
 
 def test_a_transition_whose_paperwork_cannot_be_stored_is_not_taken(broken_storage):
@@ -132,13 +131,25 @@ def dead_endpoint() -> str:
         return f"http://127.0.0.1:{probe.getsockname()[1]}"
 
 
-def test_object_storage_that_is_down_costs_an_upload_seconds_then_a_clear_answer(
-    client, drafter_and_dossier, settings, monkeypatch
-):
+def store_down(settings, monkeypatch):
+    """Object storage as configured for several machines, at an address that refuses."""
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "k")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "s")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
     settings.STORAGES = {**settings.STORAGES, "default": object_storage("gone", dead_endpoint())}
+
+
+def stored_then_store_down(drafter, dossier, settings, monkeypatch):
+    version = services.upload_document(user=drafter, dossier=dossier, doc_type="main",
+                                       uploaded_file=upload(simple_docx()))
+    store_down(settings, monkeypatch)
+    return version
+
+
+def test_object_storage_that_is_down_costs_an_upload_seconds_then_a_clear_answer(
+    client, drafter_and_dossier, settings, monkeypatch
+):
+    store_down(settings, monkeypatch)
     drafter, dossier = drafter_and_dossier
     client.force_login(drafter)
     url = reverse("documents:dossier_documents", args=[dossier.pk])
@@ -163,14 +174,46 @@ def test_the_worker_retries_a_copy_whose_document_the_storage_cannot_give_it_lat
     version = services.upload_document(user=drafter, dossier=dossier, doc_type="main",
                                        uploaded_file=upload(simple_docx()))
     services.request_rendition(version)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "k")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "s")
-    settings.STORAGES = {**settings.STORAGES, "default": object_storage("gone", dead_endpoint())}
+    store_down(settings, monkeypatch)
 
     assert jobs.run_pdf_renditions() == 1  # the job itself does not fail
 
     rendition = Rendition.objects.get(version=version)
     assert rendition.status == RenditionStatus.PENDING and not rendition.pdf
-    assert rendition.last_error.startswith(UNAVAILABLE_EN)
+    assert rendition.last_error.startswith(UNREADABLE_EN)
     assert rendition.locked_until is None  # released, to be tried again after its pause
     assert jobs.run_pdf_renditions() == 0
+
+
+
+
+def test_an_integrity_check_the_storage_cannot_answer_is_no_verdict_on_the_file(
+    client, drafter_and_dossier, settings, monkeypatch
+):
+    drafter, dossier = drafter_and_dossier
+    version = stored_then_store_down(drafter, dossier, settings, monkeypatch)
+    client.force_login(drafter)
+
+    response = client.get(reverse("documents:integrity", args=[version.pk]),
+                          HTTP_ACCEPT_LANGUAGE="en")
+
+    page = response.content.decode()
+    assert response.status_code == 503
+    assert UNREADABLE_EN in page
+    assert "missing" not in page and "altered" not in page
+
+
+def test_an_archive_package_the_storage_cannot_fill_is_refused_in_words(
+    client, drafter_and_dossier, settings, monkeypatch
+):
+    drafter, dossier = drafter_and_dossier
+    stored_then_store_down(drafter, dossier, settings, monkeypatch)
+    type(dossier).objects.filter(pk=dossier.pk).update(state="archived")
+    client.force_login(make_user("clerk"))
+
+    response = client.get(reverse("archival:export", args=[dossier.pk]),
+                          HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 302
+    page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert UNREADABLE_EN in page

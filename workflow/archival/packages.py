@@ -15,7 +15,6 @@ import re
 import zipfile
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -43,11 +42,6 @@ class PackageRefused(WorkflowError):
     """The package is not one this instance accepts; nothing was stored."""
 
 
-def _read(name) -> bytes:
-    with default_storage.open(name, "rb") as handle:
-        return handle.read()
-
-
 def export_package(dossier: Dossier) -> bytes:
     """The archived dossier as a ZIP (the caller has checked who may export it)."""
     members: dict[str, bytes] = {}
@@ -58,7 +52,7 @@ def export_package(dossier: Dossier) -> bytes:
         versions = []
         for version in document.versions.order_by("number"):
             base = f"files/{index}/v{version.number}"
-            members[f"{base}.docx"] = _read(version.file.name)
+            members[f"{base}.docx"] = storage.read(version.file.name)
             entry = {
                 "number": version.number,
                 "docx": f"{base}.docx",
@@ -68,11 +62,11 @@ def export_package(dossier: Dossier) -> bytes:
             }
             rendition = Rendition.objects.filter(version=version).first()
             if rendition is not None and rendition.pdf:
-                members[f"{base}.pdf"] = _read(rendition.pdf.name)
+                members[f"{base}.pdf"] = storage.read(rendition.pdf.name)
                 entry.update(pdf=f"{base}.pdf", pdf_sha256=rendition.pdf_sha256,
                              pages=rendition.pages)
                 if rendition.signed_pdf:
-                    members[f"{base}-signed.pdf"] = _read(rendition.signed_pdf.name)
+                    members[f"{base}-signed.pdf"] = storage.read(rendition.signed_pdf.name)
                     entry.update(signed_pdf=f"{base}-signed.pdf", signed_by=rendition.signed_by)
             versions.append(entry)
         documents.append(

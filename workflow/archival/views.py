@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from documents.errors import DocumentRejected
+from documents.errors import DocumentRejected, StorageUnavailable
 from documents.models import Rendition
 from documents.services import read_upload
 from documents.verification import replace_with_signed_copy, verify_file
@@ -119,7 +119,12 @@ def export(request, pk):
             raise PermissionDenied
         messages.error(request, _("Only an archived dossier can be exported as a package."))
         return redirect("workflow:dossier", pk=dossier.pk)
-    response = HttpResponse(export_package(dossier), content_type="application/zip")
+    try:
+        package = export_package(dossier)
+    except StorageUnavailable as error:
+        messages.error(request, error.message)
+        return redirect("workflow:dossier", pk=dossier.pk)
+    response = HttpResponse(package, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="dossier-{dossier.pk}.zip"'
     response["Cache-Control"] = "private, no-store"
     return response

@@ -5,6 +5,9 @@ from django.urls import include, path
 
 from config.api.urls import page_urlpatterns as api_pages
 
+# A failed request: 503 when the database was out of reach, else Django's 500 page.
+handler500 = "config.operations.outage.server_error_or_outage"
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("config.operations.urls")),  # /healthz, /readyz

@@ -13,7 +13,16 @@ import os
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from .environment import BASE_DIR, DATA_DIR, env_bool, env_int, env_list, object_storage, secret_key
+from .environment import (
+    BASE_DIR,
+    DATA_DIR,
+    env_bool,
+    env_float,
+    env_int,
+    env_list,
+    object_storage,
+    secret_key,
+)
 
 SECRET_KEY = secret_key()
 DEBUG = env_bool("DJANGO_DEBUG", False)
@@ -164,7 +173,8 @@ STORAGES = {
 # a new install has none yet.
 if os.environ.get("STORAGE_S3_BUCKET"):
     STORAGES["default"] = object_storage(
-        os.environ["STORAGE_S3_BUCKET"], os.environ.get("STORAGE_S3_ENDPOINT_URL")
+        os.environ["STORAGE_S3_BUCKET"], os.environ.get("STORAGE_S3_ENDPOINT_URL"),
+        timeout=env_float("STORAGE_S3_TIMEOUT_SECONDS", 10),
     )
 elif os.environ.get("DOSSIERFLOW_FILES_DIR"):
     STORAGES["default"]["OPTIONS"]["location"] = os.environ["DOSSIERFLOW_FILES_DIR"]

@@ -50,16 +50,18 @@ def secret_key() -> str:
     return path.read_text().strip()
 
 
-def object_storage(bucket: str, endpoint_url: str | None = None) -> dict:
+def object_storage(bucket: str, endpoint_url: str | None = None, *, timeout: float = 10) -> dict:
     """The documents' storage in an S3-compatible bucket (django-storages): private objects, read
     through the permission-checking views only, never overwritten. boto3 takes the keys and the
-    region from its own variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_DEFAULT_REGION)."""
+    region from its own variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_DEFAULT_REGION).
+
+    Bounded waits: a store that is down or hangs costs a request three tries of `timeout`
+    seconds at most, then the drafter is told (documents/storage.py), instead of botocore's
+    minute a try, five tries."""
     from botocore.config import Config
 
-    # Bounded waits: a store that is down or hangs costs a request seconds, then the drafter
-    # is told (documents/storage.py), instead of botocore's minute a try, five tries.
-    waits = Config(connect_timeout=5, read_timeout=30, retries={"mode": "standard",
-                                                                "total_max_attempts": 3})
+    waits = Config(connect_timeout=min(timeout, 5), read_timeout=timeout,
+                   retries={"mode": "standard", "total_max_attempts": 3})
     return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
         "bucket_name": bucket, "endpoint_url": endpoint_url or None, "client_config": waits,
         "default_acl": "private", "querystring_auth": True, "file_overwrite": False}}

@@ -217,3 +217,27 @@ def test_an_archive_package_the_storage_cannot_fill_is_refused_in_words(
     assert response.status_code == 302
     page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert UNREADABLE_EN in page
+
+
+def test_object_storage_that_hangs_costs_an_upload_its_bounded_waits_then_a_clear_answer(
+    client, drafter_and_dossier, settings, monkeypatch
+):
+    store_down(settings, monkeypatch)
+    with socket.socket() as hanging:  # takes connections, never answers: a store that hangs
+        hanging.bind(("127.0.0.1", 0))
+        hanging.listen(16)
+        endpoint = f"http://127.0.0.1:{hanging.getsockname()[1]}"
+        settings.STORAGES = {**settings.STORAGES,
+                             "default": object_storage("stuck", endpoint, timeout=1)}
+        drafter, dossier = drafter_and_dossier
+        client.force_login(drafter)
+        url = reverse("documents:dossier_documents", args=[dossier.pk])
+
+        started = time.monotonic()
+        refused = client.post(url, {"doc_type": "main", "file": upload(simple_docx())},
+                              HTTP_ACCEPT_LANGUAGE="en")
+        waited = time.monotonic() - started
+
+    assert refused.status_code == 503 and UNAVAILABLE_EN in refused.content.decode()
+    assert 1 <= waited < 15  # three tries of one second, and botocore's pauses between them
+    assert not DocumentVersion.objects.exists()

@@ -100,23 +100,40 @@ def _deliver(delivery) -> None:
     )
 
 
+def _hold_back(endpoint_id, until, now) -> int:
+    """The endpoint's other due deliveries wait with the one that failed (no attempt counted):
+    a receiver that is down or hangs costs one timeout per pause, not one per delivery."""
+    return (
+        WebhookDelivery.objects.filter(
+            endpoint_id=endpoint_id, status=DeliveryStatus.PENDING, next_attempt_at__lt=until
+        )
+        .filter(Q(locked_until=None) | Q(locked_until__lt=now))
+        .update(next_attempt_at=until)
+    )
+
+
 def run_webhook_deliveries(*, limit: int = 100) -> int:
-    """Send up to `limit` due deliveries; returns how many were attempted."""
+    """Send up to `limit` due deliveries; returns how many were attempted. After a receiver did
+    not answer (down, refused, timed out), its other deliveries wait for its next try."""
     now = timezone.now()
     due = list(
         WebhookDelivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
         .filter(Q(locked_until=None) | Q(locked_until__lt=now))
         .order_by("next_attempt_at", "id")
-        .values_list("pk", flat=True)[:limit]
+        .values_list("pk", "endpoint_id")[:limit]
     )
-    attempted = 0
-    for delivery_id in due:
-        if not _claim(delivery_id, now):
-            continue  # another worker took it
+    attempted, unanswered = 0, set()
+    for delivery_id, endpoint_id in due:
+        if endpoint_id in unanswered or not _claim(delivery_id, now):
+            continue  # its receiver did not answer just now; or another worker took it
         delivery = WebhookDelivery.objects.select_related("endpoint").get(pk=delivery_id)
         try:
             _deliver(delivery)
         except Exception:  # one bad row must not stop the others; its lease lets it retry
             log.exception("webhook delivery %s failed", delivery_id)
+        else:
+            if delivery.response_status is None and delivery.status == DeliveryStatus.PENDING:
+                unanswered.add(endpoint_id)
+                _hold_back(endpoint_id, delivery.next_attempt_at, now)
         attempted += 1
     return attempted

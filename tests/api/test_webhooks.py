@@ -163,3 +163,64 @@ def test_the_management_command_sends_due_deliveries(world, capsys):
         call_command("run_webhook_deliveries")
     assert "1 deliveries attempted" in capsys.readouterr().out
     assert len(receiver.received) == 1
+
+
+class Hanging:
+    """A receiver that takes connections and never answers (a system that hangs); `accepted`
+    counts them."""
+
+    def __init__(self):
+        import socket
+
+        self.socket = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.socket.getsockname()[1]}/hook"
+        self.accepted, self.held = 0, []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                connection, _ = self.socket.accept()
+            except OSError:
+                return
+            self.held.append(connection)
+            self.accepted += 1
+
+    def close(self):
+        self.socket.close()
+        for connection in self.held:
+            connection.close()
+
+
+@pytest.mark.django_db
+def test_a_receiver_that_hangs_costs_one_timeout_and_the_other_receivers_still_get_theirs(
+    world, settings
+):
+    import time
+
+    settings.API_WEBHOOK_TIMEOUT_SECONDS = 1
+    hanging = Hanging()
+    try:
+        with Receiver() as answering:
+            stuck = WebhookEndpoint.objects.create(url=hanging.url, secret=SECRET,
+                                                   events=["dossier.transitioned"])
+            for _ in range(4):
+                _submit(world, world.dossier())
+            WebhookEndpoint.objects.create(url=answering.url, secret=SECRET,
+                                           events=["dossier.transitioned"])
+            _submit(world, world.dossier())
+
+            started = time.monotonic()
+            run_webhook_deliveries()
+            took = time.monotonic() - started
+
+            assert len(answering.received) == 1
+    finally:
+        hanging.close()
+    assert hanging.accepted == 1 and took < 3  # one timeout, not five
+    held = WebhookDelivery.objects.filter(endpoint=stuck).order_by("id")
+    assert [d.status for d in held] == [DeliveryStatus.PENDING] * 5
+    assert [d.attempts for d in held] == [1, 0, 0, 0, 0]  # the others were not tried
+    assert len({d.next_attempt_at for d in held}) == 1  # all wait for the receiver's next try
+    assert held[0].next_attempt_at > timezone.now()
+    assert run_webhook_deliveries() == 0

@@ -1,6 +1,7 @@
-"""A worker runs the slow jobs (WORKER_SLOW_JOBS: the PDF/A copies) on a thread of their own: one
-of them running never holds up the quick ones (the next person's inbox), and the commit of work
-for one wakes that thread as it wakes the worker."""
+"""A worker runs the slow jobs (WORKER_SLOW_JOBS: the PDF/A copies, the webhook deliveries) on a
+thread of their own: one of them running, or waiting on a receiver that hangs, never holds up the
+quick ones (the next person's inbox), and the commit of work for one wakes that thread as it
+wakes the worker."""
 
 import sqlite3
 import subprocess
@@ -93,3 +94,59 @@ def test_the_commit_of_a_copy_to_make_wakes_the_slow_lane(tmp_path):
             assert worked_on == 1
     finally:
         assert stop(worker) == 0
+
+
+SUBMIT_TIMED = """
+import sqlite3, time
+from django.db import connection
+from config.api.models import WebhookEndpoint
+from django.contrib.auth.models import Group, User
+from workflow.models import Agency, Profile
+from workflow import services
+if "{endpoint}":
+    WebhookEndpoint.objects.create(url="{endpoint}", secret="s", events=["dossier.transitioned"])
+drafter = User.objects.create_user(username="drafter-{tag}")
+drafter.groups.add(Group.objects.get_or_create(name="drafter")[0])
+agency = Agency.objects.create(code="agency-{tag}", name="Tỉnh ủy {tag}", abbreviation="TU")
+Profile.objects.create(user=drafter, agency=agency)
+dossier = services.create_dossier(user=drafter, kind="plan", title="Kế hoạch CNTT 2027",
+                                  program="CT27", summary="Tóm tắt")
+services.transition_dossier(dossier_id=dossier.pk, action="submit", user=drafter)
+database = sqlite3.connect(connection.settings_dict["NAME"], isolation_level=None)
+started = time.monotonic()
+while database.execute("SELECT count(*) FROM workflow_followup").fetchone()[0]:
+    time.sleep(0.02)
+print("FOLLOWED UP IN", round(time.monotonic() - started, 2))
+"""
+
+
+def test_another_systems_webhook_receiver_that_hangs_does_not_hold_up_the_next_inbox(tmp_path):
+    """As shipped (WORKER_SLOW_JOBS), with a receiver that takes the connection and never
+    answers: while the worker waits on it (20 s a try here), a submission's follow-up (the
+    secretary's inbox and notification) is applied within seconds."""
+    from tests.api.test_webhooks import Hanging
+
+    hanging = Hanging()
+    env = migrated(sqlite_site(tmp_path, WORKFLOW_FOLLOW_UPS_IN_TRANSACTION=0,
+                               SEARCH_PROCESS_ON_COMMIT=0, API_WEBHOOK_TIMEOUT_SECONDS=20))
+
+    def submit(endpoint="") -> float:
+        script = SUBMIT_TIMED.format(endpoint=endpoint, tag=len(endpoint))
+        done = subprocess.run([sys.executable, "manage.py", "shell", "-c", script], cwd=ROOT,
+                              env=env,
+                              capture_output=True, text=True, timeout=120)
+        assert "FOLLOWED UP IN" in done.stdout, done.stdout + done.stderr
+        return float(done.stdout.split("FOLLOWED UP IN")[1].split()[0])
+
+    log = tmp_path / "worker.log"
+    worker = run_worker(env, log)
+    try:
+        submit(hanging.url)  # its delivery goes to the receiver that hangs
+        wait_for(lambda: hanging.accepted == 1, timeout=30, what="the worker to call the hook",
+                 process=worker, log=log)
+        waited = submit()  # while the worker waits on the hook
+        assert hanging.accepted == 1  # still that first call, still waiting
+    finally:
+        hanging.close()  # the call it waits on ends: the worker stops at once
+        stop(worker, timeout=60)
+    assert waited < 5, log.read_text()

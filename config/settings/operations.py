@@ -47,8 +47,13 @@ WORKER_JOBS = {
 # The jobs that take seconds a run: each worker runs them on a thread of its own, so that a copy
 # being made never holds up the quick jobs (in make run, a resubmission's follow-up waited for
 # the copy of the return notice just before it: 2.0-2.5 s, against 0.15-0.38 s on the lane),
-# nor does another system's webhook receiver that hangs (API_WEBHOOK_TIMEOUT_SECONDS a try).
-WORKER_SLOW_JOBS = ["documents.jobs.run_pdf_renditions", "config.api.jobs.run_webhook_deliveries"]
+# nor does a mail server or another system's webhook receiver that hangs (EMAIL_TIMEOUT,
+# API_WEBHOOK_TIMEOUT_SECONDS a try).
+WORKER_SLOW_JOBS = [
+    "documents.jobs.run_pdf_renditions",
+    "workflow.notifications.jobs.run_mail_deliveries",
+    "config.api.jobs.run_webhook_deliveries",
+]
 # The workers `manage.py serve` (make run) starts beside the web server. On PostgreSQL two apply
 # the transitions' follow-ups at half again the rate of one (bench/workflow); on SQLite, whose one
 # writer they would wait for in turn, a second only adds waiting.

@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 
 from workflow.admin import DossierflowUserAdmin, ReadOnlyAdmin
 
+from .jobs import try_the_server_now
 from .mail import NothingToSend, build_message
 from .models import (
     Delivery,
@@ -67,6 +68,7 @@ class DeliveryAdmin(ReadOnlyAdmin):
             next_attempt_at=timezone.now(),
             locked_until=None,
         )
+        try_the_server_now()  # an administrator who sends again has likely mended the server
         self.message_user(request, _("%(count)s e-mails will be sent again.") % {"count": count})
 
 

@@ -11,7 +11,7 @@ import smtplib
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Min, Q
 from django.utils import timezone
 
 from documents.retries import backoff
@@ -55,6 +55,9 @@ def _finish(delivery: Delivery, lease, **fields) -> None:
     Delivery.objects.filter(pk=delivery.pk, locked_until=lease).update(locked_until=None, **fields)
 
 
+# The start of the last error of mail that waits because the server failed (the admin shows it).
+SERVER_FAILED = "mail server: "
+
 # Refusals of one message; any other error (refused connection, timeout, a server hanging up)
 # is the server's, and the rest of the batch waits for the next try instead of timing out too.
 _MESSAGE_ERRORS = (
@@ -67,7 +70,12 @@ _MESSAGE_ERRORS = (
 
 
 def run_mail_deliveries(*, limit: int = 100) -> int:
-    """Send due e-mails; returns how many were sent. Failures retry with backoff, then fail."""
+    """Send due e-mails; returns how many were sent. Failures retry with backoff, then fail.
+    While the server is waited for after it failed, new mail waits with the rest."""
+    server_back = _server_waited_for()
+    if server_back is not None:
+        _hold_back(server_back)
+        return 0
     claimed, lease = _claim(limit)
     if not claimed:
         return 0
@@ -89,8 +97,9 @@ def run_mail_deliveries(*, limit: int = 100) -> int:
                 _retry_later(delivery, lease, exc)
                 _reset(mail_connection)
             except Exception as exc:  # noqa: BLE001 (the server's trouble: all wait, none raise)
-                for waiting in claimed[index:]:
-                    _retry_later(waiting, lease, exc)
+                retry_at = min(_retry_later(waiting, lease, exc, server=True)
+                               for waiting in claimed[index:])
+                _hold_back(retry_at)
                 break
             else:
                 sent += 1
@@ -108,17 +117,48 @@ def run_mail_deliveries(*, limit: int = 100) -> int:
     return sent
 
 
-def _retry_later(delivery: Delivery, lease, exc: Exception) -> None:
+def _retry_later(delivery: Delivery, lease, exc: Exception, *, server=False) -> datetime.datetime:
+    """The delivery waits (or fails, after its last attempt); returns when it is due again.
+    `server`: the server failed (down, refusing, hanging), not this message."""
     log.warning("mail delivery %s failed: %s", delivery.pk, exc)
     failed = delivery.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS
+    retry_at = timezone.now() + backoff(
+        delivery.attempts, most=datetime.timedelta(days=1),
+        first=datetime.timedelta(seconds=settings.NOTIFICATIONS_RETRY_SECONDS))
     _finish(
         delivery,
         lease,
         status=DeliveryStatus.FAILED if failed else DeliveryStatus.PENDING,
-        last_error=f"{type(exc).__name__}: {exc}"[:2000],
-        next_attempt_at=timezone.now() + backoff(
-            delivery.attempts, most=datetime.timedelta(days=1),
-            first=datetime.timedelta(seconds=settings.NOTIFICATIONS_RETRY_SECONDS)),
+        last_error=(SERVER_FAILED if server else "") + f"{type(exc).__name__}: {exc}"[:2000],
+        next_attempt_at=retry_at,
+    )
+    return retry_at
+
+
+def try_the_server_now() -> int:
+    """Mail waiting for the server after it failed is due at once (the admin's "send again")."""
+    return Delivery.objects.filter(
+        status=DeliveryStatus.PENDING, last_error__startswith=SERVER_FAILED
+    ).update(next_attempt_at=timezone.now())
+
+
+def _server_waited_for() -> datetime.datetime | None:
+    """When the server is tried again, if mail waits for it after it failed; else None."""
+    return Delivery.objects.filter(
+        status=DeliveryStatus.PENDING,
+        next_attempt_at__gt=timezone.now(),
+        last_error__startswith=SERVER_FAILED,
+    ).aggregate(Min("next_attempt_at"))["next_attempt_at__min"]
+
+
+def _hold_back(until: datetime.datetime) -> int:
+    """After the server failed (down, refusing, hanging), mail written since the claim waits for
+    its next try too (no attempt counted): one timeout per pause, not one per run."""
+    now = timezone.now()
+    return (
+        Delivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lt=until)
+        .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
+        .update(next_attempt_at=until, last_error=SERVER_FAILED + "waits for the server's next try")
     )
 
 

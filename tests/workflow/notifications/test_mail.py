@@ -233,3 +233,43 @@ def test_a_worker_whose_lease_cannot_cover_a_send_gives_its_rows_back(smtp_setti
     assert smtp_settings.messages == []
     settings.NOTIFICATIONS_LEASE_SECONDS = 300
     assert run_mail_deliveries(limit=10) == 1
+
+
+@pytest.mark.django_db
+def test_a_hanging_server_costs_one_timeout_a_pause_not_one_a_run(client, settings):
+    """A server that takes the connection and never greets: the batch waits, and the mail
+    written after it waits for the same next try instead of timing out again at the next run."""
+    import time
+
+    from tests.api.test_webhooks import Hanging
+
+    hanging = Hanging()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_TIMEOUT = "127.0.0.1", 1
+    settings.EMAIL_PORT = int(hanging.url.split(":")[2].split("/")[0])
+    agency = make_agency()
+    try:
+        for user in [person("drafter", agency) for _ in range(2)]:
+            queue_password_reset(user)
+        assert run_mail_deliveries(limit=10) == 0
+        queue_password_reset(person("drafter", agency))  # written after the server failed
+
+        started = time.monotonic()
+        assert run_mail_deliveries(limit=10) == 0
+        took = time.monotonic() - started
+    finally:
+        hanging.close()
+    assert hanging.accepted == 1 and took < 0.5
+    rows = Delivery.objects.order_by("id")
+    assert [r.attempts for r in rows] == [1, 1, 0]
+    first_retry = min(r.next_attempt_at for r in rows[:2])
+    assert rows[2].next_attempt_at == first_retry > timezone.now()  # it waits with them
+    assert rows[0].last_error.startswith("mail server: ")  # the admin says whose fault
+
+    # An administrator who sends a failed mail again (having mended the server) has the mail
+    # that waits for the server tried at once too.
+    Delivery.objects.filter(pk=rows[0].pk).update(status="failed")
+    client.force_login(person("administrator", is_staff=True, is_superuser=True))
+    client.post("/en/admin/notifications/delivery/",
+                {"action": "retry", "_selected_action": [rows[0].pk]})
+    assert not Delivery.objects.filter(next_attempt_at__gt=timezone.now()).exists()

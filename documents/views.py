@@ -155,7 +155,7 @@ def read_version(request, pk):
 
 def _open_or_refuse(request, version, name):
     """The stored file open for reading; a 404 if it is gone; if the storage cannot be reached,
-    the dossier's documents page again, saying so (503)."""
+    a redirect to the dossier's documents page, which says so (the log has the cause)."""
     try:
         return storage.open_stored(name)
     except FileNotFoundError:

@@ -143,12 +143,12 @@ def try_the_server_now() -> int:
 
 
 def _server_waited_for() -> datetime.datetime | None:
-    """When the server is tried again, if mail waits for it after it failed; else None."""
-    return Delivery.objects.filter(
-        status=DeliveryStatus.PENDING,
-        next_attempt_at__gt=timezone.now(),
-        last_error__startswith=SERVER_FAILED,
+    """When the server is tried again, if mail waits for it after it failed (the first of their
+    next tries); None if none waits, or that try is due now."""
+    first_try = Delivery.objects.filter(
+        status=DeliveryStatus.PENDING, last_error__startswith=SERVER_FAILED
     ).aggregate(Min("next_attempt_at"))["next_attempt_at__min"]
+    return first_try if first_try is not None and first_try > timezone.now() else None
 
 
 def _hold_back(until: datetime.datetime) -> int:

@@ -13,12 +13,14 @@ from django.core.files.storage import storages
 from django.db import connection
 from django.http import JsonResponse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from .models import Job, WorkerHeartbeat
 
 logger = logging.getLogger("dossierflow.health")
+PROBE_SECONDS = 2
 
 
 @never_cache
@@ -59,9 +61,23 @@ def _search():
 def _storage():
     """The documents' storage is there: its folder (on several machines, the shared mount) or its
     bucket; listing it fails when it is not, or when the keys are refused."""
-    storage = storages["default"]
+    storage = _probed_storage()
     storage.listdir("")
     return {"ok": True, "backend": type(storage).__name__}
+
+
+def _probed_storage():
+    """The documents' storage; object storage with one short try (PROBE_SECONDS): a bucket that
+    hangs must not hold a web thread for each load balancer's probe while uploads wait it out."""
+    configured = settings.STORAGES["default"]
+    options = configured.get("OPTIONS", {})
+    if "client_config" not in options:  # a folder: listing it is local
+        return storages["default"]
+    from botocore.config import Config
+
+    short = Config(connect_timeout=PROBE_SECONDS, read_timeout=PROBE_SECONDS,
+                   retries={"total_max_attempts": 1})
+    return import_string(configured["BACKEND"])(**{**options, "client_config": short})
 
 
 def _worker():

@@ -241,3 +241,22 @@ def test_object_storage_that_hangs_costs_an_upload_its_bounded_waits_then_a_clea
     assert refused.status_code == 503 and UNAVAILABLE_EN in refused.content.decode()
     assert 1 <= waited < 15  # three tries of one second, and botocore's pauses between them
     assert not DocumentVersion.objects.exists()
+
+
+def test_readyz_answers_within_seconds_when_object_storage_hangs(
+    client, settings, monkeypatch, worker_alive
+):
+    store_down(settings, monkeypatch)
+    with socket.socket() as hanging:
+        hanging.bind(("127.0.0.1", 0))
+        hanging.listen(16)
+        endpoint = f"http://127.0.0.1:{hanging.getsockname()[1]}"
+        settings.STORAGES = {**settings.STORAGES, "default": object_storage("stuck", endpoint)}
+
+        started = time.monotonic()
+        response = client.get("/readyz")
+        waited = time.monotonic() - started
+
+    assert response.status_code == 503
+    assert response.json()["checks"]["storage"]["ok"] is False
+    assert waited < 6  # one short try, not the uploads' three of ten seconds

@@ -21,6 +21,7 @@ from .models import Job, WorkerHeartbeat
 
 logger = logging.getLogger("dossierflow.health")
 PROBE_SECONDS = 2
+READ_FROM_DATABASE = {"worker", "outbox", "jobs"}
 
 
 @never_cache
@@ -35,6 +36,10 @@ def readyz(request):
     checks = {}
     for name, check in [("database", _database), ("search", _search), ("storage", _storage),
                         ("worker", _worker), ("outbox", _outbox), ("jobs", _jobs)]:
+        if name in READ_FROM_DATABASE and not checks["database"]["ok"]:
+            # Not asked again: each would wait for a database that does not answer.
+            checks[name] = {"ok": False, "error": "database unavailable"}
+            continue
         try:
             checks[name] = check()
         except Exception as error:  # noqa: BLE001 - a failing check is the answer, not a 500

@@ -120,6 +120,12 @@ DATABASES = {
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["ENGINE"] = "config.postgresql"
+    # A server that does not answer (failing over, its address gone) costs a request this many
+    # seconds, then a 503 (config/operations/outage.py), not the system's two minutes a try.
+    # A connect_timeout in DATABASE_URL wins.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5)
+    )
     # The server binds the parameters, and a query run a second time on a kept connection is
     # prepared: parsed and planned once, not on every page (docs/operations.md has the figures).
     # Off behind a pooler that cannot keep prepared statements (PgBouncer in transaction mode

@@ -1,13 +1,16 @@
-"""The database out of reach (PostgreSQL restarting or refusing, an SQLite file that cannot be
-opened): each request that needs it is answered 503 with Retry-After, in words, HTML for the pages
-and JSON for the API, never Django's 500; the cause stays in the log with its traceback.
+"""The database out of reach (PostgreSQL restarting, refusing or never answering, an SQLite file
+that cannot be opened): each request that needs it is answered 503 with Retry-After, in words,
+HTML for the pages and JSON for the API, never Django's 500 nor a wait without end; the cause
+stays in the log with its traceback.
 
 Each case runs a real process whose database is really unreachable: a PostgreSQL address where
 nothing listens, an SQLite file under a folder that cannot exist."""
 
 import json
+import socket
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -29,15 +32,22 @@ print("ANSWERS " + json.dumps(answers))
 """
 
 
-@pytest.mark.parametrize("database", ["postgresql", "sqlite"])
+@pytest.mark.parametrize("database", ["postgresql", "postgresql that hangs", "sqlite"])
 def test_a_database_out_of_reach_is_a_503_that_says_try_again(tmp_path, database):
     (tmp_path / "a-file").write_text("")
-    url = (f"postgres://dossierflow@127.0.0.1:{free_port()}/dossierflow"
-           if database == "postgresql" else f"sqlite:///{tmp_path / 'a-file' / 'db.sqlite3'}")
+    # A server that takes the connection and never answers, as one frozen or failing over.
+    hanging = socket.create_server(("127.0.0.1", 0))
+    port = hanging.getsockname()[1] if database == "postgresql that hangs" else free_port()
+    url = (f"postgres://dossierflow@127.0.0.1:{port}/dossierflow"
+           if database.startswith("postgresql")
+           else f"sqlite:///{tmp_path / 'a-file' / 'db.sqlite3'}")
     env = {**sqlite_site(tmp_path / "data"), "DATABASE_URL": url,
-           "DJANGO_SETTINGS_MODULE": "config.settings"}
-    done = subprocess.run([sys.executable, "manage.py", "shell", "-c", ASK], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+           "DJANGO_SETTINGS_MODULE": "config.settings", "DATABASE_CONNECT_TIMEOUT": "1"}
+    started = time.monotonic()
+    with hanging:
+        done = subprocess.run([sys.executable, "manage.py", "shell", "-c", ASK], cwd=ROOT,
+                              env=env, capture_output=True, text=True, timeout=120)
+    assert time.monotonic() - started < 60  # three requests, a few waits of two seconds
     line = next((x for x in done.stdout.splitlines() if x.startswith("ANSWERS ")), None)
     assert line, done.stdout[-3000:] + done.stderr[-3000:]
     answers = json.loads(line.removeprefix("ANSWERS "))

@@ -2,6 +2,7 @@
 object storage that does not answer. The drafter is told in words, in a 503, nothing is half
 saved, and once the storage is back the same form goes through."""
 
+import contextlib
 import socket
 import time
 
@@ -70,21 +71,6 @@ def test_an_upload_the_storage_refuses_is_a_503_in_words_and_the_same_form_goes_
     assert DocumentVersion.objects.get().document.dossier == dossier
 
 
-def test_a_download_the_storage_cannot_serve_says_so_on_the_documents_page(
-    client, drafter_and_dossier, settings, monkeypatch
-):
-    drafter, dossier = drafter_and_dossier
-    version = stored_then_store_down(drafter, dossier, settings, monkeypatch)
-    client.force_login(drafter)
-
-    response = client.get(reverse("documents:download", args=[version.pk]),
-                          HTTP_ACCEPT_LANGUAGE="en")
-
-    assert response.status_code == 302
-    page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert UNREADABLE_EN in page
-
-
 def test_the_api_answers_503_for_an_upload_or_a_download_the_storage_cannot_take(
     drafter_and_dossier, broken_storage, settings, monkeypatch
 ):
@@ -137,6 +123,17 @@ def store_down(settings, monkeypatch):
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "s")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
     settings.STORAGES = {**settings.STORAGES, "default": object_storage("gone", dead_endpoint())}
+
+
+@contextlib.contextmanager
+def hanging_store(settings, monkeypatch, **waits):
+    """Object storage at an address that takes connections and never answers: one that hangs."""
+    store_down(settings, monkeypatch)
+    with socket.create_server(("127.0.0.1", 0)) as hanging:
+        endpoint = f"http://127.0.0.1:{hanging.getsockname()[1]}"
+        settings.STORAGES = {**settings.STORAGES,
+                             "default": object_storage("stuck", endpoint, **waits)}
+        yield
 
 
 def stored_then_store_down(drafter, dossier, settings, monkeypatch):
@@ -203,18 +200,23 @@ def test_an_integrity_check_the_storage_cannot_answer_is_no_verdict_on_the_file(
     assert "missing" not in page and "altered" not in page
 
 
-def test_an_archive_package_the_storage_cannot_fill_is_refused_in_words(
-    client, drafter_and_dossier, settings, monkeypatch
+@pytest.mark.parametrize("what", ["download", "archive package"])
+def test_a_file_the_storage_cannot_serve_is_refused_in_words(
+    client, drafter_and_dossier, settings, monkeypatch, what
 ):
     drafter, dossier = drafter_and_dossier
-    stored_then_store_down(drafter, dossier, settings, monkeypatch)
-    type(dossier).objects.filter(pk=dossier.pk).update(state="archived")
-    client.force_login(make_user("clerk"))
+    version = stored_then_store_down(drafter, dossier, settings, monkeypatch)
+    if what == "download":
+        client.force_login(drafter)
+        url = reverse("documents:download", args=[version.pk])
+    else:
+        type(dossier).objects.filter(pk=dossier.pk).update(state="archived")
+        client.force_login(make_user("clerk"))
+        url = reverse("archival:export", args=[dossier.pk])
 
-    response = client.get(reverse("archival:export", args=[dossier.pk]),
-                          HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
 
-    assert response.status_code == 302
+    assert response.status_code == 302  # back to the page it came from, which says why
     page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert UNREADABLE_EN in page
 
@@ -222,13 +224,7 @@ def test_an_archive_package_the_storage_cannot_fill_is_refused_in_words(
 def test_object_storage_that_hangs_costs_an_upload_its_bounded_waits_then_a_clear_answer(
     client, drafter_and_dossier, settings, monkeypatch
 ):
-    store_down(settings, monkeypatch)
-    with socket.socket() as hanging:  # takes connections, never answers: a store that hangs
-        hanging.bind(("127.0.0.1", 0))
-        hanging.listen(16)
-        endpoint = f"http://127.0.0.1:{hanging.getsockname()[1]}"
-        settings.STORAGES = {**settings.STORAGES,
-                             "default": object_storage("stuck", endpoint, timeout=1)}
+    with hanging_store(settings, monkeypatch, timeout=1):
         drafter, dossier = drafter_and_dossier
         client.force_login(drafter)
         url = reverse("documents:dossier_documents", args=[dossier.pk])
@@ -246,13 +242,7 @@ def test_object_storage_that_hangs_costs_an_upload_its_bounded_waits_then_a_clea
 def test_readyz_answers_within_seconds_when_object_storage_hangs(
     client, settings, monkeypatch, worker_alive
 ):
-    store_down(settings, monkeypatch)
-    with socket.socket() as hanging:
-        hanging.bind(("127.0.0.1", 0))
-        hanging.listen(16)
-        endpoint = f"http://127.0.0.1:{hanging.getsockname()[1]}"
-        settings.STORAGES = {**settings.STORAGES, "default": object_storage("stuck", endpoint)}
-
+    with hanging_store(settings, monkeypatch):
         started = time.monotonic()
         response = client.get("/readyz")
         waited = time.monotonic() - started

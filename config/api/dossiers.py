@@ -26,7 +26,8 @@ from .schemas import (
 
 router = Router(tags=["dossiers"])
 
-# 503: an engine behind the answer failed (the documents' storage, the search engine); retry.
+# 503: an engine behind the answer failed (the database, the documents' storage, the search
+# engine); try again later.
 ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 503: Error}
 
 

@@ -13,9 +13,9 @@ written with the change that caused them are the truth; a job only applies them)
   called with `part=(k, n)`: several workers then share the job, each on its own part;
 - an idle worker woken by the commit of work for a job, which it then runs at once instead of at
   its next poll (wakeups.py);
-- the jobs of WORKER_SLOW_JOBS (a PDF/A copy takes a second or more, a webhook receiver may
-  hang) run on a thread of their own, so that one of them running never holds up the quick ones
-  (the next person's inbox).
+- the jobs of WORKER_SLOW_JOBS (a PDF/A copy takes a second or more, a mail server or a webhook
+  receiver may hang) run on a thread of their own, so that one of them running never holds up
+  the quick ones (the next person's inbox).
 """
 
 import datetime

@@ -145,39 +145,34 @@ def _pdf_name(rendition: Rendition, sha256: str, suffix: str) -> str:
 
 
 def _store(rendition, converted, signed: bytes | None, signed_by: str, note: str) -> None:
-    written = []
     pdf_sha = hashlib.sha256(converted.pdf).hexdigest()
-    try:
-        with transaction.atomic():
-            # Still ours? A worker whose lease expired must not store a second copy.
-            current = (
-                Rendition.objects.select_for_update()
-                .filter(pk=rendition.pk, lease=rendition.lease, status=RenditionStatus.PENDING)
-                .first()
-            )
-            if current is None:
-                return
-            current.pdf = storage.save(_pdf_name(rendition, pdf_sha, ""), converted.pdf)
-            written.append(current.pdf.name)
-            current.pdf_sha256 = pdf_sha
-            current.pages = converted.pages
-            if signed is not None:
-                signed_sha = hashlib.sha256(signed).hexdigest()
-                signed_name = _pdf_name(rendition, signed_sha, "-signed")
-                current.signed_pdf = storage.save(signed_name, signed)
-                written.append(current.signed_pdf.name)
-                current.signed_sha256 = signed_sha
-                current.signed_by = signed_by
-                current.signed_at = timezone.now()
-            current.status = RenditionStatus.DONE
-            current.made_at = timezone.now()
-            current.last_error = note
-            current.locked_until = None
-            current.lease = ""
-            current.save()
-    except BaseException:
-        storage.discard(written)
-        raise
+    with storage.files_follow_transaction() as written:
+        # Still ours? A worker whose lease expired must not store a second copy.
+        current = (
+            Rendition.objects.select_for_update()
+            .filter(pk=rendition.pk, lease=rendition.lease, status=RenditionStatus.PENDING)
+            .first()
+        )
+        if current is None:
+            return
+        current.pdf = storage.save(_pdf_name(rendition, pdf_sha, ""), converted.pdf)
+        written.append(current.pdf.name)
+        current.pdf_sha256 = pdf_sha
+        current.pages = converted.pages
+        if signed is not None:
+            signed_sha = hashlib.sha256(signed).hexdigest()
+            signed_name = _pdf_name(rendition, signed_sha, "-signed")
+            current.signed_pdf = storage.save(signed_name, signed)
+            written.append(current.signed_pdf.name)
+            current.signed_sha256 = signed_sha
+            current.signed_by = signed_by
+            current.signed_at = timezone.now()
+        current.status = RenditionStatus.DONE
+        current.made_at = timezone.now()
+        current.last_error = note
+        current.locked_until = None
+        current.lease = ""
+        current.save()
 
 
 def _release(rendition, **fields) -> None:

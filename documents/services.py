@@ -3,7 +3,7 @@
 import hashlib
 import os
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils.translation import gettext_lazy as _
 
 from . import storage
@@ -75,35 +75,6 @@ def _store_version(
     return version
 
 
-class _FilesFollowTransaction:
-    """An atomic block whose written files are deleted again if it does not commit.
-
-    When nested in a caller's transaction that later rolls back, the file stays behind
-    unreferenced: never served (only rows lead to files) and named by its hash.
-    """
-
-    def __init__(self):
-        self.written = []
-        self.atomic = transaction.atomic()
-
-    def __enter__(self):
-        self.atomic.__enter__()
-        return self.written
-
-    def __exit__(self, exc_type, exc, tb):
-        try:
-            self.atomic.__exit__(exc_type, exc, tb)
-        except BaseException:
-            self._discard()
-            raise
-        if exc_type is not None:
-            self._discard()
-        return False
-
-    def _discard(self):
-        storage.discard(self.written)
-
-
 def upload_document(
     *, user, dossier, doc_type, uploaded_file, title=None, document_id=None
 ) -> DocumentVersion:
@@ -123,7 +94,7 @@ def upload_document(
     filename = clean_filename(getattr(uploaded_file, "name", ""))
     title = clean_text(title)
     try:
-        with _FilesFollowTransaction() as written:
+        with storage.files_follow_transaction() as written:
             access = dossier_access()
             dossier = access.lock_dossier(dossier.pk)
             refusal = access.upload_refusal(user, dossier)
@@ -189,7 +160,7 @@ def store_generated_document(
             notes=extracted.notes,
             text=text,
         )
-    with _FilesFollowTransaction() as written:
+    with storage.files_follow_transaction() as written:
         access = dossier_access()
         dossier = access.lock_dossier(dossier.pk)
         sealed = access.is_sealed(dossier)

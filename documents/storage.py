@@ -9,18 +9,15 @@ its traceback for the administrator. A file that is not there stays FileNotFound
 import contextlib
 import logging
 
+from botocore.exceptions import BotoCoreError, ClientError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from .errors import StorageUnavailable
 
 logger = logging.getLogger("dossierflow.storage")
-
-try:  # object storage (django-storages' S3 backend) is optional
-    from botocore.exceptions import BotoCoreError, ClientError
-except ImportError:  # pragma: no cover - boto3 is in requirements.lock
-    BotoCoreError = ClientError = OSError
 
 FAULTS = (OSError, BotoCoreError, ClientError)
 
@@ -62,6 +59,24 @@ def read(name: str) -> bytes:
     """The whole stored file: FileNotFoundError if it is not there."""
     with faults_named(), open_stored(name) as stored:
         return stored.read()
+
+
+@contextlib.contextmanager
+def files_follow_transaction():
+    """An atomic block whose written files (the names added to the list it gives) are deleted
+    again if it does not commit.
+
+    When nested in a caller's transaction that later rolls back, a file stays behind
+    unreferenced: never served (only rows lead to files), named by its hash, and listed by
+    `manage.py document_files`.
+    """
+    written = []
+    try:
+        with transaction.atomic():
+            yield written
+    except BaseException:
+        discard(written)
+        raise
 
 
 def discard(names) -> None:

@@ -9,7 +9,6 @@ only when its signature is valid and it is our PDF/A with a signature added to i
 import hashlib
 from dataclasses import dataclass, field
 
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -101,7 +100,7 @@ def replace_with_signed_copy(*, rendition_id: int, data: bytes) -> Rendition:
             )
         )
     sha256 = hashlib.sha256(data).hexdigest()
-    with transaction.atomic():
+    with storage.files_follow_transaction() as written:
         rendition = Rendition.objects.select_for_update().select_related("version__document").get(
             pk=rendition_id
         )
@@ -114,19 +113,15 @@ def replace_with_signed_copy(*, rendition_id: int, data: bytes) -> Rendition:
                 _("The signed file is not the issued decision: its content differs.")
             )
         document = rendition.version.document
-        name = storage.save(
+        rendition.signed_pdf = storage.save(
             f"dossiers/{document.dossier_id}/{document.pk}/"
             f"v{rendition.version.number}-{sha256[:16]}-signed.pdf",
             data,
         )
-        try:
-            rendition.signed_pdf = name
-            rendition.signed_sha256 = sha256
-            rendition.signed_by = checks[-1].signer
-            rendition.signed_at = timezone.now()
-            rendition.last_error = ""
-            rendition.save()
-        except BaseException:
-            storage.discard([name])
-            raise
+        written.append(rendition.signed_pdf.name)
+        rendition.signed_sha256 = sha256
+        rendition.signed_by = checks[-1].signer
+        rendition.signed_at = timezone.now()
+        rendition.last_error = ""
+        rendition.save()
     return rendition

@@ -1,8 +1,9 @@
+import functools
 import os
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -153,24 +154,35 @@ def read_version(request, pk):
     )
 
 
-def _open_or_refuse(request, version, name):
-    """The stored file open for reading; a 404 if it is gone; if the storage cannot be reached,
-    a redirect to the dossier's documents page, which says so (the log has the cause)."""
+def _stored(name):
+    """The stored file open for reading; a 404 if it is gone."""
     try:
         return storage.open_stored(name)
     except FileNotFoundError:
         raise Http404 from None
-    except StorageUnavailable as error:
-        messages.error(request, error.message)
-        return redirect("documents:dossier_documents", dossier_pk=version.document.dossier_id)
+
+
+def _back_to_documents_if_unreadable(view):
+    """A download (`pk`: the version) the storage cannot serve now goes back to the dossier's
+    documents page, which says so; the log has the cause."""
+
+    @functools.wraps(view)
+    def wrapped(request, pk):
+        try:
+            return view(request, pk)
+        except StorageUnavailable as error:
+            messages.error(request, error.message)
+            version = selectors.version_for(request.user, pk)
+            return redirect("documents:dossier_documents", dossier_pk=version.document.dossier_id)
+
+    return wrapped
 
 
 @login_required
+@_back_to_documents_if_unreadable
 def download_version(request, pk):
     version = selectors.version_for(request.user, pk)
-    stored = _open_or_refuse(request, version, version.file.name)
-    if isinstance(stored, HttpResponseRedirect):
-        return stored
+    stored = _stored(version.file.name)
     response = FileResponse(
         stored,
         as_attachment=True,
@@ -184,15 +196,14 @@ def download_version(request, pk):
 
 
 @login_required
+@_back_to_documents_if_unreadable
 def download_pdf(request, pk):
     """The version's PDF/A copy: the signed one once there is one."""
     version = selectors.version_for(request.user, pk)
     rendition = Rendition.objects.filter(version=version, status=RenditionStatus.DONE).first()
     if rendition is None:
         raise Http404
-    stored = _open_or_refuse(request, version, rendition.handed_out.name)
-    if isinstance(stored, HttpResponseRedirect):
-        return stored
+    stored = _stored(rendition.handed_out.name)
     name = os.path.splitext(clean_filename(version.original_filename))[0]
     response = FileResponse(
         stored, as_attachment=True, filename=f"{name}.pdf", content_type="application/pdf"

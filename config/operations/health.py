@@ -6,6 +6,7 @@ heartbeat, the outbox backlog, overdue jobs) are ours, and each is a query or tw
 """
 
 import datetime
+import functools
 import logging
 
 from django.conf import settings
@@ -78,11 +79,19 @@ def _probed_storage():
     options = configured.get("OPTIONS", {})
     if "client_config" not in options:  # a folder: listing it is local
         return storages["default"]
+    the_rest = tuple(sorted((k, v) for k, v in options.items() if k != "client_config"))
+    return _short_try_storage(configured["BACKEND"], the_rest)
+
+
+@functools.lru_cache(maxsize=4)
+def _short_try_storage(backend: str, options: tuple):
+    """Made once per configuration: making an S3 client costs about 250 ms of CPU, which every
+    probe would pay again."""
     from botocore.config import Config
 
     short = Config(connect_timeout=PROBE_SECONDS, read_timeout=PROBE_SECONDS,
                    retries={"total_max_attempts": 1})
-    return import_string(configured["BACKEND"])(**{**options, "client_config": short})
+    return import_string(backend)(**dict(options), client_config=short)
 
 
 def _worker():

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from config.api.jobs import run_webhook_deliveries
 from config.api.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
+from tests.hanging import Hanging
 from workflow import services
 
 SECRET = "s3cret-for-tests"
@@ -165,33 +166,6 @@ def test_the_management_command_sends_due_deliveries(world, capsys):
     assert len(receiver.received) == 1
 
 
-class Hanging:
-    """A receiver that takes connections and never answers (a system that hangs); `accepted`
-    counts them."""
-
-    def __init__(self):
-        import socket
-
-        self.socket = socket.create_server(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self.socket.getsockname()[1]}/hook"
-        self.accepted, self.held = 0, []
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self):
-        while True:
-            try:
-                connection, _ = self.socket.accept()
-            except OSError:
-                return
-            self.held.append(connection)
-            self.accepted += 1
-
-    def close(self):
-        self.socket.close()
-        for connection in self.held:
-            connection.close()
-
-
 @pytest.mark.django_db
 def test_a_receiver_that_hangs_costs_one_timeout_and_the_other_receivers_still_get_theirs(
     world, settings
@@ -202,7 +176,7 @@ def test_a_receiver_that_hangs_costs_one_timeout_and_the_other_receivers_still_g
     hanging = Hanging()
     try:
         with Receiver() as answering:
-            stuck = WebhookEndpoint.objects.create(url=hanging.url, secret=SECRET,
+            stuck = WebhookEndpoint.objects.create(url=f"{hanging.url}/hook", secret=SECRET,
                                                    events=["dossier.transitioned"])
             for _ in range(4):
                 _submit(world, world.dossier())

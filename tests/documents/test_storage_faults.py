@@ -3,7 +3,6 @@ object storage that does not answer. The drafter is told in words, in a 503, not
 saved, and once the storage is back the same form goes through."""
 
 import contextlib
-import socket
 import time
 
 import pytest
@@ -13,9 +12,12 @@ from django.utils import translation
 
 from config.settings.environment import object_storage
 from documents import services
+from documents.errors import StorageUnavailable
 from documents.models import Document, DocumentVersion
 from tests.api.conftest import ApiClient
 from tests.factories import make_agency, make_dossier, make_user
+from tests.hanging import Hanging
+from tests.operations.processes import free_port
 from workflow import services as workflow
 
 from .conftest import upload
@@ -100,7 +102,7 @@ def test_a_transition_whose_paperwork_cannot_be_stored_is_not_taken(broken_stora
     drafter, secretary = make_user("drafter", agency), make_user("secretary")
     dossier = make_dossier(agency=agency, created_by=drafter, state="submitted")
 
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(StorageUnavailable) as refused:
         workflow.transition_dossier(user=secretary, dossier_id=dossier.pk,
                                     action="return_incomplete", comment="Thiếu phụ lục")
 
@@ -112,9 +114,7 @@ def test_a_transition_whose_paperwork_cannot_be_stored_is_not_taken(broken_stora
 
 def dead_endpoint() -> str:
     """An address where nothing listens: connections are refused, as by a store that is down."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return f"http://127.0.0.1:{probe.getsockname()[1]}"
+    return f"http://127.0.0.1:{free_port()}"
 
 
 def store_down(settings, monkeypatch):
@@ -129,10 +129,9 @@ def store_down(settings, monkeypatch):
 def hanging_store(settings, monkeypatch, **waits):
     """Object storage at an address that takes connections and never answers: one that hangs."""
     store_down(settings, monkeypatch)
-    with socket.create_server(("127.0.0.1", 0)) as hanging:
-        endpoint = f"http://127.0.0.1:{hanging.getsockname()[1]}"
+    with Hanging() as hanging:
         settings.STORAGES = {**settings.STORAGES,
-                             "default": object_storage("stuck", endpoint, **waits)}
+                             "default": object_storage("stuck", hanging.url, **waits)}
         yield
 
 
@@ -162,8 +161,6 @@ def test_the_worker_retries_a_copy_whose_document_the_storage_cannot_give_it_lat
     assert rendition.last_error.startswith(UNREADABLE_EN)
     assert rendition.locked_until is None  # released, to be tried again after its pause
     assert jobs.run_pdf_renditions() == 0
-
-
 
 
 def test_an_integrity_check_the_storage_cannot_answer_is_no_verdict_on_the_file(

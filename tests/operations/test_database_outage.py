@@ -7,13 +7,13 @@ Each case runs a real process whose database is really unreachable: a PostgreSQL
 nothing listens, an SQLite file under a folder that cannot exist."""
 
 import json
-import socket
 import subprocess
 import sys
 import time
 
 import pytest
 
+from tests.hanging import Hanging
 from tests.operations.processes import ROOT, free_port, sqlite_site
 
 ASK = """
@@ -35,9 +35,8 @@ print("ANSWERS " + json.dumps(answers))
 @pytest.mark.parametrize("database", ["postgresql", "postgresql that hangs", "sqlite"])
 def test_a_database_out_of_reach_is_a_503_that_says_try_again(tmp_path, database):
     (tmp_path / "a-file").write_text("")
-    # A server that takes the connection and never answers, as one frozen or failing over.
-    hanging = socket.create_server(("127.0.0.1", 0))
-    port = hanging.getsockname()[1] if database == "postgresql that hangs" else free_port()
+    hanging = Hanging()  # takes the connection, never answers: frozen, or failing over
+    port = hanging.port if database == "postgresql that hangs" else free_port()
     url = (f"postgres://dossierflow@127.0.0.1:{port}/dossierflow"
            if database.startswith("postgresql")
            else f"sqlite:///{tmp_path / 'a-file' / 'db.sqlite3'}")

@@ -4,9 +4,9 @@ On the demo, each role (a drafter, the council's secretary, its chair, the appra
 approver, the clerk and the administrator) follows the links from the home page (the admin's
 too), then sends each hostile value below in every query parameter those links and the search
 forms carry, and in every field of every form that posts (one field at a time, the others as the
-page filled them). A crawl of the running demo this way
-found eleven faults (2026-12-01): an id past SQLite's integers, a form key another user had sent,
-a policy share that was not a number, a forged admin choice. This keeps them found.
+page filled them). A crawl of the running demo this way found eleven faults (2026-12-01): an id
+past SQLite's integers, a form key another user had sent, a policy share that was not a number,
+a forged admin choice. This keeps them found.
 """
 
 import io

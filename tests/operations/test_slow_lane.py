@@ -124,7 +124,7 @@ def test_another_systems_webhook_receiver_that_hangs_does_not_hold_up_the_next_i
     """As shipped (WORKER_SLOW_JOBS), with a receiver that takes the connection and never
     answers: while the worker waits on it (20 s a try here), a submission's follow-up (the
     secretary's inbox and notification) is applied within seconds."""
-    from tests.api.test_webhooks import Hanging
+    from tests.hanging import Hanging
 
     hanging = Hanging()
     env = migrated(sqlite_site(tmp_path, WORKFLOW_FOLLOW_UPS_IN_TRANSACTION=0,
@@ -141,7 +141,7 @@ def test_another_systems_webhook_receiver_that_hangs_does_not_hold_up_the_next_i
     log = tmp_path / "worker.log"
     worker = run_worker(env, log)
     try:
-        submit(hanging.url)  # its delivery goes to the receiver that hangs
+        submit(f"{hanging.url}/hook")  # its delivery goes to the receiver that hangs
         wait_for(lambda: hanging.accepted == 1, timeout=30, what="the worker to call the hook",
                  process=worker, log=log)
         waited = submit()  # while the worker waits on the hook

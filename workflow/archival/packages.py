@@ -15,7 +15,7 @@ import re
 import zipfile
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -205,12 +205,10 @@ def import_package(*, data: bytes, user) -> Dossier:
         raise PackageRefused(_("The package's description of the dossier is malformed.")) from None
     if AuditEntry.objects.filter(action="import", details__package_sha256=package_sha).exists():
         raise PackageRefused(_("This package has already been imported."))
-    written: list[str] = []
     try:
-        with transaction.atomic():
+        with storage.files_follow_transaction() as written:
             dossier = _store(plan, meta, audit, user, package_sha, written)
     except BaseException as error:
-        storage.discard(written)
         if isinstance(error, DocumentError):
             raise PackageRefused(error.message) from None
         if isinstance(error, (KeyError, ValueError, TypeError, AttributeError, IntegrityError)):

@@ -173,7 +173,6 @@ def active_task(dossier: Dossier) -> Task | None:
     return (
         Task.objects.filter(process__dossierprocess__dossier=dossier, status=STATUS.NEW)
         .exclude(flow_task_type="END")
-        .select_related("process__dossierprocess")
         .order_by("-created", "-id")
         .first()
     )

@@ -10,6 +10,11 @@ from viewflow.workflow.status import STATUS
 from .reads import reading_once
 
 logger = logging.getLogger("dossierflow.jobs")
+# Dossiers whose follow-ups are applied in one transaction (each in a savepoint): one commit, one
+# read of the dossiers and of their follow-ups, one delete for ten. A follow-up cost 4.6 ms of CPU
+# on its own, 3.4 ms in tens (bench/workflow). The writer (SQLite) or the ten dossiers' rows
+# (PostgreSQL) are held about 35 ms, which a request waits at worst.
+FOLLOW_UP_GROUP = 10
 
 
 class TimersFailed(Exception):
@@ -63,19 +68,20 @@ def run_follow_ups(*, limit: int = 100, part: tuple[int, int] = (1, 1)) -> int:
 
     With `part` (k, n), those of the k-th of n parts of the dossiers only (WORKER_JOB_PARTS): the
     worker runs one run of a job, or of a part, at a time across all workers, so a dossier is
-    applied by one worker at once while other workers apply the other parts. Each dossier in its
-    own transaction, under its row lock. A dossier whose follow-up fails is rolled back, logged
-    and retried later with backoff; the others go on.
+    applied by one worker at once while other workers apply the other parts. The dossiers in
+    groups of FOLLOW_UP_GROUP, a transaction each; each dossier under its row lock, in a
+    savepoint. A dossier whose follow-up fails is rolled back alone, logged and retried later with
+    backoff; the others go on.
     """
     from .services import followups
 
     applied = 0
     with reading_once():  # policies, holidays, webhook endpoints: once for the whole run
         dossiers = followups.waiting_dossiers(limit=limit, part=part)
-        for dossier_id in dossiers:
-            try:
-                applied += followups.apply_follow_ups(dossier_id)
-            except Exception as error:  # noqa: BLE001 - recorded on the rows, retried later
-                logger.exception("follow-up of dossier %s failed", dossier_id)
+        for start in range(0, len(dossiers), FOLLOW_UP_GROUP):
+            done, failed = followups.apply_follow_ups(dossiers[start:start + FOLLOW_UP_GROUP])
+            applied += done
+            for dossier_id, error in failed.items():
+                logger.error("follow-up of dossier %s failed", dossier_id, exc_info=error)
                 followups.record_failure(dossier_id, f"{type(error).__name__}: {error}")
     return applied

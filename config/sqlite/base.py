@@ -8,7 +8,10 @@ rolls back:
 - the threads of one process (a gunicorn worker's) wait for each other on a threading lock;
 - the processes using one database file (the web server's, the worker) wait for each other on
   an advisory lock of a file beside it (`<database>.writer-lock`, flock), tried every
-  millisecond instead of SQLite's sleeps.
+  millisecond instead of SQLite's sleeps. A process waits for it holding a second one, the
+  turn (`<database>.writer-turn`), which a process must take before the lock: one that
+  writes one transaction after another (the worker draining a backlog) cannot take the lock
+  back the moment it commits, ahead of a process already waiting; it waits for its next turn.
 Both give up, as SQLite would, after the connection's timeout ("database is locked"). An
 in-memory database has only the first, and so has a process that cannot open the lock file (it
 logs why): it waits in SQLite's busy handler, as before. Transactions are `BEGIN IMMEDIATE`
@@ -26,9 +29,12 @@ from django.db.backends.sqlite3 import base
 
 _writers: dict[str, threading.Lock] = {}
 logger = logging.getLogger("dossierflow.sqlite")
-_lock_files: dict[tuple[int, str], int | None] = {}  # (process, database) -> its descriptor
+_lock_files: dict[tuple[int, str], int | None] = {}  # (process, file) -> its descriptor
 _registry_lock = threading.Lock()
-_FILE_RETRY_SECONDS = 0.001
+# Waiting for the turn, a process tries every millisecond; the one holding it, next in line for
+# the lock, tries every tenth of one, so the lock stays idle for no longer when handed on.
+_TURN_RETRY_SECONDS = 0.001
+_LOCK_RETRY_SECONDS = 0.0001
 
 
 def _writer_lock(name: str) -> threading.Lock:
@@ -37,7 +43,7 @@ def _writer_lock(name: str) -> threading.Lock:
 
 
 def _lock_file(name: str) -> int | None:
-    """This process's descriptor of the database's lock file: a forked child opens its own (a
+    """This process's descriptor of lock file `name`: a forked child opens its own (a
     descriptor shared with the parent would share its flock too). Read-only is enough for a
     flock, so processes of other users that share the database may open it too; one that cannot
     waits in SQLite's busy handler, as before (None)."""
@@ -45,15 +51,15 @@ def _lock_file(name: str) -> int | None:
     with _registry_lock:
         if key not in _lock_files:
             try:
-                _lock_files[key] = os.open(f"{name}.writer-lock", os.O_RDONLY | os.O_CREAT, 0o644)
+                _lock_files[key] = os.open(name, os.O_RDONLY | os.O_CREAT, 0o644)
             except OSError as error:
-                logger.warning("no writers' lock file for %s (%s): SQLite's busy handler", name,
+                logger.warning("no writers' lock file %s (%s): SQLite's busy handler", name,
                                error)
                 _lock_files[key] = None
         return _lock_files[key]
 
 
-def _take_file_lock(descriptor: int, deadline: float) -> bool:
+def _flock(descriptor: int, deadline: float, every: float) -> bool:
     while True:
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -61,7 +67,17 @@ def _take_file_lock(descriptor: int, deadline: float) -> bool:
         except BlockingIOError:
             if time.monotonic() >= deadline:
                 return False
-            time.sleep(_FILE_RETRY_SECONDS)
+            time.sleep(every)
+
+
+def _take_file_lock(turn: int, lock: int, deadline: float) -> bool:
+    """The lock, taken in turn: waited for holding the turn, which is let go once it is held."""
+    if not _flock(turn, deadline, _TURN_RETRY_SECONDS):
+        return False
+    try:
+        return _flock(lock, deadline, _LOCK_RETRY_SECONDS)
+    finally:
+        fcntl.flock(turn, fcntl.LOCK_UN)
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -77,14 +93,14 @@ class DatabaseWrapper(base.DatabaseWrapper):
             raise OperationalError("database is locked")
         self._holds_writer_lock = lock
         try:
-            descriptor = (
-                None if self.creation.is_in_memory_db(self.settings_dict["NAME"])
-                else _lock_file(name)
+            files = (
+                () if self.creation.is_in_memory_db(self.settings_dict["NAME"])
+                else (_lock_file(f"{name}.writer-turn"), _lock_file(f"{name}.writer-lock"))
             )
-            if descriptor is not None:
-                if not _take_file_lock(descriptor, deadline):
+            if files and None not in files:
+                if not _take_file_lock(*files, deadline):
                     raise OperationalError("database is locked")
-                self._holds_lock_file = descriptor
+                self._holds_lock_file = files[1]
             super()._start_transaction_under_autocommit()
         except BaseException:
             self._release_writer_lock()

@@ -100,6 +100,44 @@ def test_a_writer_waiting_on_another_process_starts_as_soon_as_it_commits(path):
     assert path.with_name(f"{path.name}.writer-lock").exists()
 
 
+def _write_again_and_again(path, wrote, seconds):
+    db = _writer(path)
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:  # the worker's follow-ups, one transaction after another
+        db.set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)
+        with db.cursor() as cursor:
+            cursor.execute("INSERT INTO t VALUES (2)")
+        wrote.set()
+        time.sleep(0.02)
+        db.commit()
+        db.set_autocommit(True)
+    db.close()
+
+
+def test_a_writer_gets_its_turn_between_the_transactions_of_a_busy_process(path):
+    """A process that writes one transaction after another (the worker draining a backlog) took
+    the lock back within microseconds of each commit, ahead of a writer trying every
+    millisecond: a web request waited for the whole backlog (hundreds of milliseconds)."""
+    context = multiprocessing.get_context("fork")
+    wrote = context.Event()
+    busy = context.Process(target=_write_again_and_again, args=(path, wrote, 3))
+    busy.start()
+    try:
+        assert wrote.wait(10)
+        waits = []
+        for _ in range(5):
+            asked = time.monotonic()
+            began = []
+            _write(path, began=began)
+            waits.append(began[0] - asked)
+            time.sleep(0.05)
+    finally:
+        busy.join(10)
+    assert busy.exitcode == 0
+    # One transaction of the busy process (20 ms) to wait out, two at worst: not all of them.
+    assert max(waits) < 0.15, [f"{wait * 1000:.0f} ms" for wait in waits]
+
+
 def test_without_a_lock_file_the_writers_wait_as_sqlite_makes_them(path, caplog):
     # A lock file that cannot be made (here: a link to nowhere; elsewhere, another user's
     # directory): the writers still write, queued by SQLite's busy handler.

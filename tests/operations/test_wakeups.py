@@ -22,7 +22,7 @@ services.transition_dossier(dossier_id=dossier.pk, action="submit", user=drafter
 """
 
 
-# Twice, many dossiers' follow-ups committed at once (a run of a few seconds), then one more
+# Twice, many dossiers' follow-ups committed at once (a run of a second or so), then one more
 # dossier submitted while the worker runs them; each time the script says whether those last
 # follow-ups were applied within 15 s (the worker's poll is a minute). First before the worker
 # starts (it runs them at its start), then while it is idle (it is woken for them).

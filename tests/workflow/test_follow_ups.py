@@ -241,6 +241,26 @@ def test_a_transition_and_a_run_of_follow_ups_read_the_policy_holidays_and_secre
     assert Notification.objects.filter(recipient=people["secretary"]).count() == 1 + 3
 
 
+def test_a_run_of_follow_ups_reads_and_deletes_them_once_for_a_group_of_dossiers(
+    under_the_worker, people
+):
+    """Ten dossiers' follow-ups in one transaction: one read of the dossiers, one of their
+    follow-ups, one delete; each dossier's own reads (its task, its stage visit) stay its own."""
+    drafter = people["drafter"]
+    for n in range(jobs.FOLLOW_UP_GROUP):
+        take(create(drafter, f"Hồ sơ {n}"), "submit", drafter)
+    with CaptureQueriesContext(connection) as queries:
+        assert jobs.run_follow_ups(limit=100) == 2 * jobs.FOLLOW_UP_GROUP
+    assert len(_reads_of(queries, "workflow_dossier")) == 1
+    on_outbox = [q["sql"] for q in queries.captured_queries if "workflow_followup" in q["sql"]]
+    assert len(on_outbox) == 3, on_outbox  # the dossiers due, their follow-ups, the delete
+    assert not FollowUp.objects.exists()
+    assert all(
+        flows.active_task(dossier).flow_task is flows.DossierFlow.completeness_check
+        for dossier in selectors.all_dossiers()
+    )
+
+
 def test_a_holiday_entered_after_a_transition_counts_for_the_next(people):
     drafter = people["drafter"]
     first, second = create(drafter), create(drafter, "Hồ sơ thứ hai")

@@ -68,19 +68,32 @@ def waiting_dossiers(*, limit: int, part: tuple[int, int] = (1, 1)) -> list[int]
 
 
 @transaction.atomic
-def apply_follow_ups(dossier_id: int) -> int:
-    """Apply the dossier's waiting follow-ups, in order; returns how many."""
-    # Its agency too, which notifications name (of=self: PostgreSQL leaves the agency unlocked).
-    dossier = (
-        Dossier.objects.select_for_update(of=("self",)).select_related("agency").get(pk=dossier_id)
+def apply_follow_ups(dossier_ids: list[int]) -> tuple[int, dict[int, Exception]]:
+    """Apply the waiting follow-ups of these dossiers, each dossier's in order, in one transaction:
+    one read of the dossiers (locked) and of their follow-ups, one delete, one commit for the
+    group. Each dossier in a savepoint: one that fails is rolled back alone, its follow-ups wait.
+    Returns how many were applied, and the error of each dossier that failed."""
+    # Their agency too, which notifications name (of=self: PostgreSQL leaves the agency unlocked).
+    dossiers = (
+        Dossier.objects.select_for_update(of=("self",)).select_related("agency")
+        .filter(pk__in=dossier_ids).order_by("pk")
     )
-    pending = list(
-        FollowUp.objects.filter(dossier_id=dossier_id).select_related("entry__actor")
-    )
-    for follow_up_ in pending:
-        _apply(dossier, follow_up_.entry)
-    FollowUp.objects.filter(pk__in=[f.pk for f in pending]).delete()
-    return len(pending)
+    pending: dict[int, list[FollowUp]] = {}
+    for row in FollowUp.objects.filter(dossier_id__in=dossier_ids).select_related("entry__actor"):
+        pending.setdefault(row.dossier_id, []).append(row)
+    done, failed = [], {}
+    for dossier in dossiers:
+        rows = pending.get(dossier.pk, [])
+        try:
+            with transaction.atomic():
+                for row in rows:
+                    _apply(dossier, row.entry)
+        except Exception as error:  # noqa: BLE001 - rolled back alone, retried later
+            failed[dossier.pk] = error
+        else:
+            done += [row.pk for row in rows]
+    FollowUp.objects.filter(pk__in=done).delete()
+    return len(done), failed
 
 
 def record_failure(dossier_id: int, error: str) -> None:

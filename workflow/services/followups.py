@@ -74,10 +74,11 @@ def apply_follow_ups(dossier_ids: list[int]) -> tuple[int, dict[int, Exception]]
     group. Each dossier in a savepoint: one that fails is rolled back alone, its follow-ups wait.
     Returns how many were applied, and the error of each dossier that failed."""
     # Their agency too, which notifications name (of=self: PostgreSQL leaves the agency unlocked).
-    dossiers = (
+    dossiers = list(
         Dossier.objects.select_for_update(of=("self",)).select_related("agency")
         .filter(pk__in=dossier_ids).order_by("pk")
     )
+    # Read once they are locked: another worker's run that held one has applied its follow-ups.
     pending: dict[int, list[FollowUp]] = {}
     for row in FollowUp.objects.filter(dossier_id__in=dossier_ids).select_related("entry__actor"):
         pending.setdefault(row.dossier_id, []).append(row)

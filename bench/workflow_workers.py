@@ -121,6 +121,36 @@ def time_follow_up_during_copies(args, drafter, secretary, *, slow_lane, count=1
     return delays
 
 
+def time_writes_during_a_drain(args, drafter, *, backlog=1500, count=40):
+    """Seconds a write waits (a dossier created, as a drafter's request would) while the workers
+    drain `backlog` waiting follow-ups: one transaction after another on the writer (SQLite) or
+    on the dossiers' rows (PostgreSQL)."""
+    from django.conf import settings
+    from django.db import transaction
+
+    from workflow import services
+
+    settings.WORKFLOW_FOLLOW_UPS_IN_TRANSACTION = False
+    with transaction.atomic():
+        for i in range(backlog):
+            services.create_dossier(user=drafter, kind="plan", title=f"Kế hoạch tồn {i}",
+                                    program="Chương trình 27", summary="Tóm tắt")
+    stop_worker = start_worker(args.worker_processes)
+    waits = []
+    try:
+        time.sleep(0.3)  # the workers at work
+        for i in range(count):
+            started = time.perf_counter()
+            services.create_dossier(user=drafter, kind="plan", title=f"Kế hoạch mới {i}",
+                                    program="Chương trình 27", summary="Tóm tắt")
+            waits.append(time.perf_counter() - started)
+            time.sleep(0.02)
+        wait_followed_up()
+    finally:
+        stop_worker()
+    return waits
+
+
 def seconds_till_followed_up(dossier_id) -> float:
     """From now (a transition just committed) till the workers applied its follow-ups."""
     from workflow.models import FollowUp

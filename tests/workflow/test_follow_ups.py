@@ -236,8 +236,10 @@ def test_a_transition_and_a_run_of_follow_ups_read_the_policy_holidays_and_secre
         assert jobs.run_follow_ups(limit=100) == 6
     assert len(_reads_of(queries, "workflow_publicholiday")) == 1
     assert len(_reads_of(queries, "workflow_kindpolicy")) == 1
-    # Who is told of each submission: the secretaries, read once for the run.
+    # Who is told of each submission: the secretaries, read once for the run, and how they
+    # want to hear of it.
     assert len([q for q in queries.captured_queries if "auth_user_groups" in q["sql"]]) == 1
+    assert len(_reads_of(queries, "notifications_preference")) == 1
     assert Notification.objects.filter(recipient=people["secretary"]).count() == 1 + 3
 
 
@@ -245,7 +247,8 @@ def test_a_run_of_follow_ups_reads_and_deletes_them_once_for_a_group_of_dossiers
     under_the_worker, people
 ):
     """Ten dossiers' follow-ups in one transaction: one read of the dossiers, one of their
-    follow-ups, one delete; each dossier's own reads (its task, its stage visit) stay its own."""
+    follow-ups, one of their waiting tasks, one delete; each dossier's own reads (its stage
+    visit, its task after its first follow-up) stay its own."""
     drafter = people["drafter"]
     for n in range(jobs.FOLLOW_UP_GROUP):
         take(create(drafter, f"Hồ sơ {n}"), "submit", drafter)
@@ -254,6 +257,9 @@ def test_a_run_of_follow_ups_reads_and_deletes_them_once_for_a_group_of_dossiers
     assert len(_reads_of(queries, "workflow_dossier")) == 1
     on_outbox = [q["sql"] for q in queries.captured_queries if "workflow_followup" in q["sql"]]
     assert len(on_outbox) == 3, on_outbox  # the dossiers due, their follow-ups, the delete
+    # The tasks waiting on the ten (none: their processes start), then each one's after that.
+    waiting = [sql for sql in _reads_of(queries, "viewflow_task") if "dossierprocess" in sql]
+    assert len(waiting) == 1 + jobs.FOLLOW_UP_GROUP
     assert not FollowUp.objects.exists()
     assert all(
         flows.active_task(dossier).flow_task is flows.DossierFlow.completeness_check

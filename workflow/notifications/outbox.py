@@ -11,13 +11,22 @@ from django.db.models import JSONField
 from django.utils import timezone
 
 from workflow.permissions import may_see
+from workflow.reads import once
 
 from .events import Channel
 from .models import Delivery, DeliveryKind, Notification, Preference
 
 
 def channels_of(user_ids, kind: str) -> dict[int, str]:
-    """How each user wants to hear of `kind`; at once unless they chose otherwise."""
+    """How each user wants to hear of `kind`; at once unless they chose otherwise.
+
+    Read once in a unit of work (workflow/reads.py): the worker's run of follow-ups tells the
+    same people of the same kind of event for dossier after dossier."""
+    user_ids = frozenset(user_ids)
+    return once(("notification_channels", kind, user_ids), lambda: _channels_of(user_ids, kind))
+
+
+def _channels_of(user_ids, kind: str) -> dict[int, str]:
     chosen = dict(
         Preference.objects.filter(user_id__in=list(user_ids), kind=kind).values_list(
             "user_id", "channel"

@@ -40,8 +40,8 @@ def _waiting(dossier: Dossier, entry: AuditEntry) -> bool:
     return entry.action != actions.CREATE and FollowUp.objects.filter(dossier=dossier).exists()
 
 
-def _apply(dossier: Dossier, entry: AuditEntry) -> None:
-    flows.follow_dossier(dossier, entry.to_state)
+def _apply(dossier: Dossier, entry: AuditEntry, waiting: dict | None = None) -> None:
+    flows.follow_dossier(dossier, entry.to_state, waiting=waiting)
     if entry.action == actions.CREATE:
         dossier_created.send(sender=Dossier, dossier=dossier, entry=entry)
         return
@@ -82,13 +82,14 @@ def apply_follow_ups(dossier_ids: list[int]) -> tuple[int, dict[int, Exception]]
     pending: dict[int, list[FollowUp]] = {}
     for row in FollowUp.objects.filter(dossier_id__in=dossier_ids).select_related("entry__actor"):
         pending.setdefault(row.dossier_id, []).append(row)
+    waiting = flows.active_tasks(list(pending))
     done, failed = [], {}
     for dossier in dossiers:
         rows = pending.get(dossier.pk, [])
         try:
             with transaction.atomic():
                 for row in rows:
-                    _apply(dossier, row.entry)
+                    _apply(dossier, row.entry, waiting)
         except Exception as error:  # noqa: BLE001 - rolled back alone, retried later
             failed[dossier.pk] = error
         else:

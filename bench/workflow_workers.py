@@ -4,6 +4,7 @@ transition's follow-ups wait for it (see bench/workflow)."""
 import multiprocessing
 import statistics
 import time
+from functools import partial
 
 FOLLOW_UPS = ("workflow.jobs.run_follow_ups",)
 COPIES = "documents.jobs.run_pdf_renditions"
@@ -149,6 +150,44 @@ def time_writes_during_a_drain(args, drafter, *, backlog=1500, count=40):
     finally:
         stop_worker()
     return waits
+
+
+def time_writer_costs(drafter, secretary, *, count=300):
+    """CPU and queries of a transition (submit, accept) and of its follow-up applied by the job,
+    in this one process: on SQLite, what each holds the one writer for. {label: (ms, queries)}."""
+    from django.conf import settings
+    from django.db import connection
+
+    from workflow import jobs, services
+
+    settings.WORKFLOW_FOLLOW_UPS_IN_TRANSACTION = True
+    ids = [services.create_dossier(user=drafter, kind="plan", title=f"Kế hoạch đo {i}",
+                                   program="Chương trình 27", summary="Tóm tắt").pk
+           for i in range(count)]
+    settings.WORKFLOW_FOLLOW_UPS_IN_TRANSACTION = False
+    queries = [0]
+
+    def counting(execute, *args):
+        queries[0] += 1
+        return execute(*args)
+
+    def cost(work, done=None):
+        queries[0], started = 0, time.process_time()
+        with connection.execute_wrapper(counting):
+            done = work() or done
+        return (time.process_time() - started) * 1000 / done, queries[0] / done
+
+    def take(action, user):
+        for pk in ids:
+            services.transition_dossier(dossier_id=pk, action=action, user=user)
+
+    costs = {}
+    for action, user in [("submit", drafter), ("accept", secretary)]:
+        costs[f"a transition ({action})"] = cost(partial(take, action, user), len(ids))
+        costs[f"its follow-up, by the job ({action})"] = cost(
+            lambda: jobs.run_follow_ups(limit=count)
+        )
+    return costs
 
 
 def seconds_till_followed_up(dossier_id) -> float:

@@ -11,7 +11,7 @@ dossier, and a failed transition rolls both back together.
 
 import datetime
 
-from django.db.models import F
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
@@ -170,28 +170,33 @@ STAGE_TASKS = [node for node in DossierFlow.instance.nodes() if isinstance(node,
 
 
 def _waiting_tasks():
-    # The process too: viewflow's lock asks for its key first.
-    return (
-        Task.objects.filter(status=STATUS.NEW)
-        .exclude(flow_task_type="END")
-        .select_related("process")
-        .order_by("created", "id")
+    return Task.objects.filter(status=STATUS.NEW).exclude(flow_task_type="END").order_by(
+        "created", "id"
     )
 
 
 def active_task(dossier: Dossier) -> Task | None:
     """The stage task waiting on this dossier, if its process is still running."""
-    return _waiting_tasks().filter(process__dossierprocess__dossier=dossier).last()
+    # With its process: viewflow's lock asks for it first.
+    tasks = _waiting_tasks().select_related("process")
+    return tasks.filter(process__dossierprocess__dossier=dossier).last()
 
 
 def active_tasks(dossier_ids) -> dict[int, Task | None]:
-    """`active_task` of each of these dossiers, in one query (for follow-ups applied in groups)."""
-    tasks = _waiting_tasks().filter(process__dossierprocess__dossier__in=dossier_ids).annotate(
-        of_dossier=F("process__dossierprocess__dossier")
+    """`active_task` of each of these dossiers, in two queries whatever their number (for
+    follow-ups applied in groups): their processes with the latest waiting task of each, then
+    those tasks. Asked by process, not by status with the processes in a list, on which SQLite,
+    with no statistics, reads every waiting task of every dossier in flight."""
+    latest = _waiting_tasks().filter(process_id=OuterRef("pk")).reverse().values("pk")[:1]
+    task_of = dict(
+        DossierProcess.objects.filter(dossier_id__in=dossier_ids)
+        .annotate(task_id=Subquery(latest))
+        .values_list("dossier_id", "task_id")
     )
-    waiting = dict.fromkeys(dossier_ids)
-    waiting.update((task.of_dossier, task) for task in tasks)  # the latest of each wins
-    return waiting
+    tasks = Task.objects.select_related("process").in_bulk(
+        [pk for pk in task_of.values() if pk is not None]
+    )
+    return {pk: tasks.get(task_of.get(pk)) for pk in dossier_ids}
 
 
 def follow_dossier(dossier: Dossier, state: str, *, waiting: dict | None = None) -> None:

@@ -148,9 +148,18 @@ def history_of(dossier: Dossier) -> QuerySet[AuditEntry]:
 
 
 def policy_for(kind: str) -> KindPolicy:
-    """The administrator's policy for a kind, or the defaults when none was saved (read once in
-    a `reads.reading_once` scope)."""
-    return once(("policy", kind), lambda: KindPolicy.for_kind(kind))
+    """The administrator's policy for a kind, or the defaults when none was saved (every kind's
+    read at once, once in a `reads.reading_once` scope)."""
+    saved = once("policies", lambda: {policy.kind: policy for policy in KindPolicy.objects.all()})
+    return saved.get(kind) or KindPolicy(kind=kind)
+
+
+def read_rules() -> None:
+    """Read the kinds' policies and the public holidays into the current `reading_once` scope:
+    a transition reads them before it begins its transaction, so that it holds SQLite's one
+    writer (or its rows' locks) for less time."""
+    policy_for(DossierKind.PLAN)
+    public_holidays()
 
 
 def stage_deadlines() -> dict[str, KindPolicy]:

@@ -244,6 +244,21 @@ def test_a_transition_and_a_run_of_follow_ups_read_the_policy_holidays_and_secre
     assert Notification.objects.filter(recipient=people["secretary"]).count() == 1 + 3
 
 
+def test_a_transition_reads_the_policies_and_holidays_before_it_locks_anything(people):
+    """Not while holding SQLite's one writer (or, on PostgreSQL, the rows' locks): its first
+    locked read is of the dossier's open rounds."""
+    drafter = people["drafter"]
+    dossier = create(drafter)
+    with CaptureQueriesContext(connection) as queries:
+        take(dossier, "submit", drafter)
+    sqls = [q["sql"] for q in queries.captured_queries]
+    first_locked = next(i for i, sql in enumerate(sqls) if 'FROM "workflow_round"' in sql)
+    rules = [i for i, sql in enumerate(sqls)
+             if 'FROM "workflow_kindpolicy"' in sql or 'FROM "workflow_publicholiday"' in sql]
+    assert len(rules) == 2 and max(rules) < first_locked, sqls
+    assert AuditEntry.objects.filter(dossier=dossier, action="submit").exists()
+
+
 def test_a_run_of_follow_ups_reads_and_deletes_them_once_for_a_group_of_dossiers(
     under_the_worker, people
 ):

@@ -67,42 +67,45 @@ def transition_dossier(
     if spec.needs_comment and not comment:
         raise InvalidInput(_("Please write %(what)s.") % {"what": str(spec.comment_label).lower()})
     try:
-        with transaction.atomic(), reading_once():
-            # Locks are taken round first, then dossier, everywhere (cast_vote, close_round).
-            open_rounds = list(
-                Round.objects.select_for_update().filter(dossier_id=dossier_id, closed_at=None)
-            )
-            dossier = Dossier.objects.select_for_update().get(pk=dossier_id)
-            if spec.needs_note_at(dossier.state) and not comment:
-                raise InvalidInput(
-                    _("Please write %(what)s.") % {"what": str(spec.note_label).lower()}
+        with reading_once():
+            # Before the transaction: not read holding SQLite's one writer or the rows' locks.
+            selectors.read_rules()
+            with transaction.atomic():
+                # Locks are taken round first, then dossier, everywhere (cast_vote, close_round).
+                open_rounds = list(
+                    Round.objects.select_for_update().filter(dossier_id=dossier_id, closed_at=None)
                 )
-            if action == actions.ACCEPT and checked is not None:
-                details = {**(details or {}), "checklist": _checklist(dossier, checked)}
-            method = getattr(dossier, action)
-            if user is not None and not has_transition_perm(method, user):
-                raise TransitionRefused(_refusal(dossier, action, user))
-            from_state = dossier.state
-            try:
-                method()
-            except TransitionNotAllowed:
-                raise TransitionRefused(_refusal(dossier, action, user)) from None
-            _schedule_stage(dossier)
-            dossier.save(update_fields=_TRANSITION_FIELDS)
-            _abandon_rounds_left_behind(open_rounds, dossier)
-            entry = record_audit(
-                dossier=dossier,
-                actor=user,
-                action=action,
-                from_state=from_state,
-                to_state=dossier.state,
-                comment=comment,
-                details=details,
-            )
-            _issue_paperwork(dossier, action=action, user=user, comment=comment)
-            paperwork.freeze_documents(dossier)
-            follow_up(dossier, entry)
-            dossier_changed.send(sender=Dossier, dossier=dossier)
+                dossier = Dossier.objects.select_for_update().get(pk=dossier_id)
+                if spec.needs_note_at(dossier.state) and not comment:
+                    raise InvalidInput(
+                        _("Please write %(what)s.") % {"what": str(spec.note_label).lower()}
+                    )
+                if action == actions.ACCEPT and checked is not None:
+                    details = {**(details or {}), "checklist": _checklist(dossier, checked)}
+                method = getattr(dossier, action)
+                if user is not None and not has_transition_perm(method, user):
+                    raise TransitionRefused(_refusal(dossier, action, user))
+                from_state = dossier.state
+                try:
+                    method()
+                except TransitionNotAllowed:
+                    raise TransitionRefused(_refusal(dossier, action, user)) from None
+                _schedule_stage(dossier)
+                dossier.save(update_fields=_TRANSITION_FIELDS)
+                _abandon_rounds_left_behind(open_rounds, dossier)
+                entry = record_audit(
+                    dossier=dossier,
+                    actor=user,
+                    action=action,
+                    from_state=from_state,
+                    to_state=dossier.state,
+                    comment=comment,
+                    details=details,
+                )
+                _issue_paperwork(dossier, action=action, user=user, comment=comment)
+                paperwork.freeze_documents(dossier)
+                follow_up(dossier, entry)
+                dossier_changed.send(sender=Dossier, dossier=dossier)
     except ConcurrentTransition:
         raise TransitionRefused(
             _(

@@ -5,7 +5,7 @@ webhook endpoints (config/api/webhooks.py), how people want to hear of an event
 A transition reads the first two for its deadline and again for the stage visit it closes; the
 worker's run of follow-ups reads all four for every dossier it follows up. Within
 `reading_once()` each is read the first time it is asked for and kept till the scope ends (one
-transaction, one run of a job: a second or two), so an administrator's change applies from the
+transition, one run of a job: a second or two), so an administrator's change applies from the
 next one. Outside any scope every call reads, as before.
 """
 

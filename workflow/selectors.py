@@ -147,28 +147,24 @@ def history_of(dossier: Dossier) -> QuerySet[AuditEntry]:
     return dossier.audit_entries.select_related("actor")
 
 
+def _every_kind(saved) -> dict[str, KindPolicy]:
+    """Each kind's saved policy, or its defaults where none was saved."""
+    found = {policy.kind: policy for policy in saved}
+    return {kind: found.get(kind) or KindPolicy(kind=kind) for kind in DossierKind.values}
+
+
 def policy_for(kind: str) -> KindPolicy:
     """The administrator's policy for a kind, or the defaults when none was saved (every kind's
-    read at once, once in a `reads.reading_once` scope)."""
-    saved = once("policies", lambda: {policy.kind: policy for policy in KindPolicy.objects.all()})
-    return saved.get(kind) or KindPolicy(kind=kind)
-
-
-def read_rules() -> None:
-    """Read the kinds' policies and the public holidays into the current `reading_once` scope:
-    a transition reads them before it begins its transaction, so that it holds SQLite's one
-    writer (or its rows' locks) for less time."""
-    policy_for(DossierKind.PLAN)
-    public_holidays()
+    read in one query, once in a `reads.reading_once` scope)."""
+    policies = once("policies", lambda: _every_kind(KindPolicy.objects.all()))
+    return policies.get(kind) or KindPolicy(kind=kind)
 
 
 def stage_deadlines() -> dict[str, KindPolicy]:
     """Every kind's policy, read for its stage deadlines (KindPolicy.days_for) only, in one
     query; the defaults where none was saved. Only those columns: the dashboard's backfill
     migration reads them before later migrations add others."""
-    saved = KindPolicy.objects.only("kind", *KindPolicy.DEADLINE_FIELDS.values())
-    found = {policy.kind: policy for policy in saved}
-    return {kind: found.get(kind) or KindPolicy(kind=kind) for kind in DossierKind.values}
+    return _every_kind(KindPolicy.objects.only("kind", *KindPolicy.DEADLINE_FIELDS.values()))
 
 
 def public_holidays() -> list[datetime.date]:

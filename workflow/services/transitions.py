@@ -1,5 +1,7 @@
 """Taking a transition on a dossier: lock, check, move, schedule, audit, paperwork."""
 
+from contextlib import contextmanager
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +21,7 @@ from ..models import Dossier, Round, RoundResult
 from ..policies import add_working_days
 from ..reads import reading_once
 from ..signals import dossier_changed
+from ..states import DossierKind
 from .audit import record_audit
 from .followups import follow_up
 from .values import object_id, refusing_bad_values
@@ -27,6 +30,17 @@ from .values import object_id, refusing_bad_values
 def in_working_days(days: int):
     """The date `days` working days from today, skipping weekends and public holidays."""
     return add_working_days(timezone.localdate(), days, selectors.public_holidays())
+
+
+@contextmanager
+def _rules_read_first():
+    """A `reading_once` scope that begins by reading the kinds' policies and the public
+    holidays, entered before the transaction: so they are not read holding SQLite's one writer
+    (or, on PostgreSQL, the rows' locks)."""
+    with reading_once():
+        selectors.policy_for(DossierKind.PLAN)  # every kind's
+        selectors.public_holidays()
+        yield
 
 
 def _schedule_stage(dossier: Dossier) -> None:
@@ -67,45 +81,42 @@ def transition_dossier(
     if spec.needs_comment and not comment:
         raise InvalidInput(_("Please write %(what)s.") % {"what": str(spec.comment_label).lower()})
     try:
-        with reading_once():
-            # Before the transaction: not read holding SQLite's one writer or the rows' locks.
-            selectors.read_rules()
-            with transaction.atomic():
-                # Locks are taken round first, then dossier, everywhere (cast_vote, close_round).
-                open_rounds = list(
-                    Round.objects.select_for_update().filter(dossier_id=dossier_id, closed_at=None)
+        with _rules_read_first(), transaction.atomic():
+            # Locks are taken round first, then dossier, everywhere (cast_vote, close_round).
+            open_rounds = list(
+                Round.objects.select_for_update().filter(dossier_id=dossier_id, closed_at=None)
+            )
+            dossier = Dossier.objects.select_for_update().get(pk=dossier_id)
+            if spec.needs_note_at(dossier.state) and not comment:
+                raise InvalidInput(
+                    _("Please write %(what)s.") % {"what": str(spec.note_label).lower()}
                 )
-                dossier = Dossier.objects.select_for_update().get(pk=dossier_id)
-                if spec.needs_note_at(dossier.state) and not comment:
-                    raise InvalidInput(
-                        _("Please write %(what)s.") % {"what": str(spec.note_label).lower()}
-                    )
-                if action == actions.ACCEPT and checked is not None:
-                    details = {**(details or {}), "checklist": _checklist(dossier, checked)}
-                method = getattr(dossier, action)
-                if user is not None and not has_transition_perm(method, user):
-                    raise TransitionRefused(_refusal(dossier, action, user))
-                from_state = dossier.state
-                try:
-                    method()
-                except TransitionNotAllowed:
-                    raise TransitionRefused(_refusal(dossier, action, user)) from None
-                _schedule_stage(dossier)
-                dossier.save(update_fields=_TRANSITION_FIELDS)
-                _abandon_rounds_left_behind(open_rounds, dossier)
-                entry = record_audit(
-                    dossier=dossier,
-                    actor=user,
-                    action=action,
-                    from_state=from_state,
-                    to_state=dossier.state,
-                    comment=comment,
-                    details=details,
-                )
-                _issue_paperwork(dossier, action=action, user=user, comment=comment)
-                paperwork.freeze_documents(dossier)
-                follow_up(dossier, entry)
-                dossier_changed.send(sender=Dossier, dossier=dossier)
+            if action == actions.ACCEPT and checked is not None:
+                details = {**(details or {}), "checklist": _checklist(dossier, checked)}
+            method = getattr(dossier, action)
+            if user is not None and not has_transition_perm(method, user):
+                raise TransitionRefused(_refusal(dossier, action, user))
+            from_state = dossier.state
+            try:
+                method()
+            except TransitionNotAllowed:
+                raise TransitionRefused(_refusal(dossier, action, user)) from None
+            _schedule_stage(dossier)
+            dossier.save(update_fields=_TRANSITION_FIELDS)
+            _abandon_rounds_left_behind(open_rounds, dossier)
+            entry = record_audit(
+                dossier=dossier,
+                actor=user,
+                action=action,
+                from_state=from_state,
+                to_state=dossier.state,
+                comment=comment,
+                details=details,
+            )
+            _issue_paperwork(dossier, action=action, user=user, comment=comment)
+            paperwork.freeze_documents(dossier)
+            follow_up(dossier, entry)
+            dossier_changed.send(sender=Dossier, dossier=dossier)
     except ConcurrentTransition:
         raise TransitionRefused(
             _(
